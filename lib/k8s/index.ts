@@ -1,0 +1,9 @@
+// The GitOps entry point: Kubernetes constructs only. It must never load aws-cdk-lib.
+export * from '../core';
+export * from './labels';
+export * from './pod-security';
+export * from './checksum';
+export * from './tokens';
+export * from './tempo';
+export * from './tempo-chart';
+export * from './aws-outputs';

@@ -1,0 +1,410 @@
+import { Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { configError } from '../core/errors';
+import { validateDnsLabel } from '../core/names';
+import { ContainerResources, goMemLimit, parseMemoryBytes, validateResources } from '../core/quantities';
+import { TEMPO_GRPC_PORT, TEMPO_HTTP_PORT, TEMPO_MEMBERLIST_PORT, TEMPO_RECEIVER_PORTS, TempoReceiverPort } from '../core/tempo-ports';
+import { ResolvedTenancy, TempoTenancyProps, resolveTempoTenancy } from '../core/tempo-tenancy';
+import { IMAGES, versionOfImage } from '../core/versions';
+import {
+  TEMPO_CONFIG_DIR, TEMPO_CONFIG_FILE, TEMPO_DATA_DIR, TEMPO_OVERRIDES_FILE, TempoMetricsGeneratorConfig, renderTempoConfig,
+} from '../render/tempo-config';
+import { toYaml } from '../render/yaml';
+import { configChecksum } from './checksum';
+import { selectorLabels, standardLabels } from './labels';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
+
+const k8s = kplus.k8s;
+
+/** Tempo's image runs as this UID and GID (cmd/tempo/Dockerfile). */
+export const TEMPO_UID = 10001;
+/** GOMEMLIMIT as a share of the memory limit, leaving headroom for non-heap memory. */
+export const TEMPO_GOMEMLIMIT_RATIO = 0.85;
+
+/** Where Tempo stores blocks. */
+export interface TempoS3StorageProps {
+  /** Bucket name (a CDK token is fine when the chart goes to EKS through TempoOnEks). */
+  readonly bucketName: string;
+  /** Bucket region, also exported to the pod as AWS_REGION so STS uses the regional endpoint. */
+  readonly region: string;
+  /**
+   * Key prefix inside the bucket, without leading or trailing slash.
+   * @default - objects at the bucket root
+   */
+  readonly prefix?: string;
+  /**
+   * S3 endpoint host, without scheme.
+   * @default `s3.<region>.amazonaws.com`
+   */
+  readonly endpoint?: string;
+  /**
+   * Use plain HTTP (only for S3-compatible stores inside the cluster).
+   * @default false
+   */
+  readonly insecure?: boolean;
+  /**
+   * Path-style bucket addressing (needed by most S3-compatible stores).
+   * @default false
+   */
+  readonly forcePathStyle?: boolean;
+}
+
+/** Tempo's metrics-generator: service graphs and span metrics remote-written to Prometheus. */
+export interface TempoMetricsGeneratorOptions {
+  /** Prometheus remote-write URL, e.g. `http://prometheus.monitoring:9090/api/v1/write`. Exemplars are always sent. */
+  readonly remoteWriteUrl: string;
+  /**
+   * Generate service-graph metrics.
+   * @default true
+   */
+  readonly serviceGraphs?: boolean;
+  /**
+   * Generate span metrics (RED metrics per service and span).
+   * @default true
+   */
+  readonly spanMetrics?: boolean;
+  /**
+   * Labels added to every generated series.
+   * @default - none
+   */
+  readonly externalLabels?: Record<string, string>;
+}
+
+/** Props of {@link Tempo}. */
+export interface TempoProps extends TempoTenancyProps {
+  /** S3 storage for blocks. */
+  readonly storage: TempoS3StorageProps;
+  /**
+   * Base name of every object (Service DNS name, StatefulSet, ConfigMap prefix).
+   * @default 'tempo'
+   */
+  readonly name?: string;
+  /**
+   * Container image.
+   * @default `docker.io/grafana/tempo:3.0.3`
+   */
+  readonly image?: string;
+  /**
+   * Requests and limits. GOMEMLIMIT is set to 85% of the memory limit.
+   * @default { cpuRequest: '500m', cpuLimit: '2', memoryRequest: '2Gi', memoryLimit: '4Gi' }
+   */
+  readonly resources?: ContainerResources;
+  /**
+   * Size of the PersistentVolumeClaim on /var/tempo (WAL, live-store blocks, generator WAL, scheduler work).
+   * @default '20Gi'
+   */
+  readonly storageSize?: string;
+  /**
+   * StorageClass of the PersistentVolumeClaim.
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+  /**
+   * Annotations on the ServiceAccount, e.g. `eks.amazonaws.com/role-arn` for IRSA.
+   * @default - none (EKS Pod Identity needs none)
+   */
+  readonly serviceAccountAnnotations?: Record<string, string>;
+  /**
+   * Enable the metrics-generator.
+   * @default - disabled
+   */
+  readonly metricsGenerator?: TempoMetricsGeneratorOptions;
+  /**
+   * Namespaces whose pods may send traces to and query Tempo. The NetworkPolicy
+   * admits nothing else on Tempo's ports.
+   * @default - pods in every namespace of the cluster
+   */
+  readonly allowedNamespaces?: string[];
+  /**
+   * Tempo log level.
+   * @default 'info'
+   */
+  readonly logLevel?: string;
+}
+
+const DEFAULT_RESOURCES: ContainerResources = { cpuRequest: '500m', cpuLimit: '2', memoryRequest: '2Gi', memoryLimit: '4Gi' };
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'];
+
+/**
+ * Grafana Tempo 3.0 in monolithic mode (`target: all`) on S3: one StatefulSet
+ * replica with a PersistentVolumeClaim, every receiver on one Service, a
+ * restricted pod, and a NetworkPolicy. Must live in a Chart with a namespace.
+ */
+export class Tempo extends Construct {
+  /** Base name of the objects and the query Service. */
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly serviceAccountName: string;
+  /** Resolved retention and tenants, as rendered. */
+  public readonly tenancy: ResolvedTenancy;
+  /** Rendered tempo.yaml as an object. */
+  public readonly config: Record<string, unknown>;
+  /** Rendered runtime overrides, when tenants have their own settings. */
+  public readonly overrides?: Record<string, unknown>;
+  public readonly configMap: kplus.k8s.KubeConfigMap;
+  public readonly service: kplus.k8s.KubeService;
+  public readonly statefulSet: kplus.k8s.KubeStatefulSet;
+  public readonly networkPolicy: kplus.k8s.KubeNetworkPolicy;
+  public readonly serviceAccount: kplus.k8s.KubeServiceAccount;
+  /** Labels selecting Tempo's pods. */
+  public readonly selector: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: TempoProps) {
+    super(scope, id);
+    const path = this.node.path;
+    const namespace = Chart.of(this).namespace;
+    if (!namespace) {
+      throw configError(path, 'the chart holding Tempo has no namespace, so Service DNS names cannot be computed', namespace,
+        'create the chart with { namespace: "tracing" } (or use TempoChart)');
+    }
+    this.namespace = namespace;
+    this.name = props.name ?? 'tempo';
+    validateDnsLabel(path, 'name', this.name, 40);
+    const image = props.image ?? IMAGES.tempo;
+    const resources = props.resources ?? DEFAULT_RESOURCES;
+    validateResources(path, resources);
+    const storageSize = props.storageSize ?? '20Gi';
+    if (!parseMemoryBytes(storageSize)) {
+      throw configError(path, 'storageSize is not a storage quantity', storageSize, 'use a quantity such as "20Gi"');
+    }
+    const logLevel = props.logLevel ?? 'info';
+    if (!LOG_LEVELS.includes(logLevel)) {
+      throw configError(path, 'logLevel is not a Tempo log level', logLevel, `use one of ${LOG_LEVELS.join(', ')}`);
+    }
+    this.tenancy = resolveTempoTenancy(path, props);
+    const storage = resolveStorage(path, props.storage);
+    const metricsGenerator = resolveMetricsGenerator(path, props.metricsGenerator);
+
+    const rendered = renderTempoConfig({
+      tenancy: this.tenancy,
+      storage,
+      clusterLabel: `${this.name}.${namespace}`,
+      metricsGenerator,
+      logLevel,
+    });
+    this.config = rendered.config;
+    this.overrides = rendered.overrides;
+    const configYaml = toYaml(rendered.config);
+    const overridesYaml = rendered.overrides ? toYaml(rendered.overrides) : undefined;
+
+    const labelsFor = (component: string) => standardLabels({ name: 'tempo', instance: this.name, component, version: versionOfImage(image) });
+    const labels = labelsFor('backend');
+    this.selector = selectorLabels({ name: 'tempo', instance: this.name, component: 'backend' });
+    this.serviceAccountName = this.name;
+
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: this.serviceAccountName, labels, annotations: props.serviceAccountAnnotations },
+      // Tempo never calls the Kubernetes API; Pod Identity and IRSA mount their own tokens.
+      automountServiceAccountToken: false,
+    });
+
+    this.configMap = new k8s.KubeConfigMap(this, 'Config', {
+      metadata: { name: `${this.name}-config`, labels },
+      data: {
+        [TEMPO_CONFIG_FILE]: configYaml,
+        ...(overridesYaml ? { [TEMPO_OVERRIDES_FILE]: overridesYaml } : {}),
+      },
+    });
+
+    const servicePorts: kplus.k8s.ServicePort[] = [
+      { name: 'http', port: TEMPO_HTTP_PORT, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP', appProtocol: 'http' },
+      { name: 'grpc', port: TEMPO_GRPC_PORT, targetPort: k8s.IntOrString.fromString('grpc'), protocol: 'TCP', appProtocol: 'grpc' },
+      ...TEMPO_RECEIVER_PORTS.map((r) => ({
+        name: r.name, port: r.port, targetPort: k8s.IntOrString.fromString(r.name), protocol: r.protocol,
+        ...(r.appProtocol ? { appProtocol: r.appProtocol } : {}),
+      })),
+    ];
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: { name: this.name, labels },
+      spec: { type: 'ClusterIP', selector: this.selector, ports: servicePorts },
+    });
+    const headless = new k8s.KubeService(this, 'HeadlessService', {
+      metadata: { name: `${this.name}-headless`, labels },
+      spec: {
+        clusterIp: 'None',
+        publishNotReadyAddresses: true,
+        selector: this.selector,
+        ports: [
+          { name: 'http', port: TEMPO_HTTP_PORT, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' },
+          { name: 'grpc', port: TEMPO_GRPC_PORT, targetPort: k8s.IntOrString.fromString('grpc'), protocol: 'TCP' },
+          { name: 'memberlist', port: TEMPO_MEMBERLIST_PORT, targetPort: k8s.IntOrString.fromString('memberlist'), protocol: 'TCP' },
+        ],
+      },
+    });
+
+    const containerPorts: kplus.k8s.ContainerPort[] = [
+      { name: 'http', containerPort: TEMPO_HTTP_PORT, protocol: 'TCP' },
+      { name: 'grpc', containerPort: TEMPO_GRPC_PORT, protocol: 'TCP' },
+      { name: 'memberlist', containerPort: TEMPO_MEMBERLIST_PORT, protocol: 'TCP' },
+      ...TEMPO_RECEIVER_PORTS.map((r) => ({ name: r.name, containerPort: r.port, protocol: r.protocol })),
+    ];
+    const readyProbe = { httpGet: { path: '/ready', port: k8s.IntOrString.fromString('http') } };
+    const q = (v: string) => k8s.Quantity.fromString(v);
+
+    this.statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
+      metadata: { name: this.name, labels },
+      spec: {
+        // Monolithic Tempo 3.0 runs exactly one replica: the backend scheduler is a singleton.
+        replicas: 1,
+        serviceName: headless.name,
+        selector: { matchLabels: this.selector },
+        podManagementPolicy: 'OrderedReady',
+        updateStrategy: { type: 'RollingUpdate' },
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
+        template: {
+          metadata: {
+            labels,
+            annotations: { 'checksum/config': configChecksum(normalizeTokens(configYaml), normalizeTokens(overridesYaml ?? '')) },
+          },
+          spec: {
+            serviceAccountName: this.serviceAccountName,
+            automountServiceAccountToken: false,
+            securityContext: restrictedPodSecurityContext(TEMPO_UID, TEMPO_UID),
+            // The live-store flushes blocks on shutdown.
+            terminationGracePeriodSeconds: 120,
+            enableServiceLinks: false,
+            containers: [{
+              name: 'tempo',
+              image,
+              imagePullPolicy: 'IfNotPresent',
+              args: [`-config.file=${TEMPO_CONFIG_DIR}/${TEMPO_CONFIG_FILE}`],
+              ports: containerPorts,
+              env: [
+                { name: 'GOMEMLIMIT', value: goMemLimit(resources.memoryLimit, TEMPO_GOMEMLIMIT_RATIO) },
+                { name: 'AWS_REGION', value: storage.region },
+              ],
+              resources: {
+                requests: { cpu: q(resources.cpuRequest), memory: q(resources.memoryRequest) },
+                limits: { cpu: q(resources.cpuLimit), memory: q(resources.memoryLimit) },
+              },
+              securityContext: restrictedContainerSecurityContext(TEMPO_UID, TEMPO_UID),
+              // Tempo replays its WAL before /ready answers; give it up to 10 minutes.
+              startupProbe: { ...readyProbe, periodSeconds: 10, failureThreshold: 60, timeoutSeconds: 5 },
+              readinessProbe: { ...readyProbe, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 5 },
+              volumeMounts: [
+                { name: 'config', mountPath: TEMPO_CONFIG_DIR, readOnly: true },
+                { name: 'data', mountPath: TEMPO_DATA_DIR },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            }],
+            volumes: [
+              { name: 'config', configMap: { name: this.configMap.name } },
+              { name: 'tmp', emptyDir: { sizeLimit: q('256Mi') } },
+            ],
+          },
+        },
+        volumeClaimTemplates: [{
+          metadata: { name: 'data', labels },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            resources: { requests: { storage: q(storageSize) } },
+            ...(props.storageClassName ? { storageClassName: props.storageClassName } : {}),
+          },
+        }],
+      },
+    });
+
+    const publicPorts: kplus.k8s.NetworkPolicyPort[] = [
+      { port: k8s.IntOrString.fromNumber(TEMPO_HTTP_PORT), protocol: 'TCP' },
+      { port: k8s.IntOrString.fromNumber(TEMPO_GRPC_PORT), protocol: 'TCP' },
+      ...TEMPO_RECEIVER_PORTS.map((r) => ({ port: k8s.IntOrString.fromNumber(r.port), protocol: r.protocol })),
+    ];
+    const allowed = props.allowedNamespaces;
+    if (allowed) allowed.forEach((ns) => validateDnsLabel(path, 'allowedNamespaces entry', ns));
+    const from: kplus.k8s.NetworkPolicyPeer[] = allowed
+      ? allowed.map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } }))
+      : [{ namespaceSelector: {} }];
+    this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: { name: this.name, labels },
+      spec: {
+        podSelector: { matchLabels: this.selector },
+        policyTypes: ['Ingress'],
+        ingress: [
+          { from, ports: publicPorts },
+          // Gossip only between Tempo's own pods.
+          { from: [{ podSelector: { matchLabels: this.selector } }], ports: [{ port: k8s.IntOrString.fromNumber(TEMPO_MEMBERLIST_PORT), protocol: 'TCP' }] },
+        ],
+      },
+    });
+  }
+
+  /** In-cluster DNS name of the Service. */
+  public get serviceHost(): string {
+    return `${this.name}.${this.namespace}.svc.cluster.local`;
+  }
+
+  /** URL Grafana and other clients query (`http://<svc>:3200`). */
+  public get queryUrl(): string {
+    return `http://${this.serviceHost}:${TEMPO_HTTP_PORT}`;
+  }
+
+  /** `host:port` of the OTLP gRPC receiver, for collector exporters. */
+  public get otlpGrpcEndpoint(): string {
+    return `${this.serviceHost}:${this.receiverPort('otlp-grpc').port}`;
+  }
+
+  /** URL of the OTLP HTTP receiver. */
+  public get otlpHttpEndpoint(): string {
+    return `http://${this.serviceHost}:${this.receiverPort('otlp-http').port}`;
+  }
+
+  /** A receiver port by its Service port name (`otlp-grpc`, `zipkin`, ...). */
+  public receiverPort(name: string): TempoReceiverPort {
+    const found = TEMPO_RECEIVER_PORTS.find((r) => r.name === name);
+    if (!found) throw new Error(`unknown Tempo receiver port ${name}; known: ${TEMPO_RECEIVER_PORTS.map((r) => r.name).join(', ')}`);
+    return found;
+  }
+}
+
+// Token strings are not stable between synths; hash a stable form so the checksum does not roll pods on every deploy.
+function normalizeTokens(text: string): string {
+  return text.replace(/\$\{Token\[[^\]]*\]\}/g, '${Token}');
+}
+
+function resolveStorage(path: string, storage: TempoS3StorageProps) {
+  const prefix = storage.prefix;
+  if (prefix !== undefined && !isUnresolved(prefix)) {
+    if (prefix.startsWith('/') || prefix.endsWith('/') || prefix.includes('//') || prefix.length === 0) {
+      throw configError(path, 'storage.prefix must not start or end with "/" or contain "//"', prefix,
+        `write it without slashes at the ends, e.g. "${prefix.replace(/^\/+|\/+$/g, '').replace(/\/+/g, '/') || 'tempo'}"`);
+    }
+  }
+  if (!storage.bucketName) throw configError(path, 'storage.bucketName is empty', storage.bucketName, 'pass the bucket name');
+  if (!storage.region) throw configError(path, 'storage.region is empty', storage.region, 'pass the bucket region, e.g. "eu-west-1"');
+  if (storage.endpoint !== undefined && /^[a-z]+:\/\//i.test(storage.endpoint)) {
+    throw configError(path, 'storage.endpoint must be a host without scheme', storage.endpoint,
+      `use "${storage.endpoint.replace(/^[a-z]+:\/\//i, '')}" and set insecure: true for plain HTTP`);
+  }
+  return {
+    bucket: storage.bucketName,
+    region: storage.region,
+    endpoint: storage.endpoint ?? `s3.${storage.region}.amazonaws.com`,
+    prefix,
+    insecure: storage.insecure,
+    forcePathStyle: storage.forcePathStyle,
+  };
+}
+
+function isUnresolved(value: string): boolean {
+  return value.includes('${Token[');
+}
+
+function resolveMetricsGenerator(path: string, options: TempoMetricsGeneratorOptions | undefined): TempoMetricsGeneratorConfig | undefined {
+  if (!options) return undefined;
+  if (!/^https?:\/\/[^\s/]+/.test(options.remoteWriteUrl)) {
+    throw configError(path, 'metricsGenerator.remoteWriteUrl is not an http(s) URL', options.remoteWriteUrl,
+      'use the Prometheus remote-write endpoint, e.g. "http://prometheus-operated.monitoring:9090/api/v1/write"');
+  }
+  const resolved = {
+    remoteWriteUrl: options.remoteWriteUrl,
+    serviceGraphs: options.serviceGraphs ?? true,
+    spanMetrics: options.spanMetrics ?? true,
+    externalLabels: options.externalLabels ?? {},
+  };
+  if (!resolved.serviceGraphs && !resolved.spanMetrics) {
+    throw configError(path, 'metricsGenerator is set but both serviceGraphs and spanMetrics are off, so it would generate nothing',
+      options, 'enable at least one processor, or leave metricsGenerator out');
+  }
+  return resolved;
+}

@@ -1,0 +1,2 @@
+export * from './tempo-config';
+export * from './yaml';
