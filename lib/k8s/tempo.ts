@@ -149,6 +149,10 @@ export class Tempo extends Construct {
   public readonly serviceAccount: kplus.k8s.KubeServiceAccount;
   /** Labels selecting Tempo's pods. */
   public readonly selector: Record<string, string>;
+  /** The Prometheus remote-write URL the metrics-generator writes to, when enabled. Prometheus must enable its remote-write receiver and exemplar storage. */
+  public readonly metricsGeneratorRemoteWriteUrl?: string;
+  /** Whether multitenancy is on (clients and Grafana must then send `X-Scope-OrgID`). */
+  public readonly multitenancy: boolean;
 
   constructor(scope: Construct, id: string, props: TempoProps) {
     super(scope, id);
@@ -184,6 +188,8 @@ export class Tempo extends Construct {
       logLevel,
     });
     this.config = rendered.config;
+    this.metricsGeneratorRemoteWriteUrl = metricsGenerator?.remoteWriteUrl;
+    this.multitenancy = this.tenancy.multitenancy;
     this.overrides = rendered.overrides;
     const configYaml = toYaml(rendered.config);
     const overridesYaml = rendered.overrides ? toYaml(rendered.overrides) : undefined;
