@@ -7,3 +7,4 @@ export * from './names';
 export * from './outputs';
 export * from './quantities';
 export * from './tempo-tenancy';
+export * from './sampling';

@@ -1,2 +1,3 @@
 export * from './tempo-config';
 export * from './yaml';
+export * from './sampling-strategies';
