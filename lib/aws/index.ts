@@ -1,0 +1,6 @@
+// AWS entry point: aws-cdk-lib constructs (loads aws-cdk-lib).
+export * from './tempo-bucket';
+export * from './tempo-identity';
+export * from './tempo-on-s3';
+export * from './eks-chart';
+export * from './tempo-on-eks';

@@ -1,0 +1,3 @@
+// Everything. GitOps users who must not load aws-cdk-lib import 'cdk-tracing/k8s' instead.
+export * from './k8s';
+export * from './aws';
