@@ -3,10 +3,17 @@
  * Each construct takes an `image` prop to override its entry.
  */
 export const TEMPO_VERSION = '3.0.3';
+export const JAEGER_VERSION = '2.20.0';
 
 /** Container images, by component. */
 export const IMAGES = {
   tempo: `docker.io/grafana/tempo:${TEMPO_VERSION}`,
+  jaeger: `docker.io/jaegertracing/jaeger:${JAEGER_VERSION}`,
+  jaegerEsIndexCleaner: `docker.io/jaegertracing/jaeger-es-index-cleaner:${JAEGER_VERSION}`,
+  jaegerEsRollover: `docker.io/jaegertracing/jaeger-es-rollover:${JAEGER_VERSION}`,
+  jaegerSparkDependencies: 'ghcr.io/jaegertracing/spark-dependencies/spark-dependencies:v0.7.2',
+  elasticsearch: 'docker.elastic.co/elasticsearch/elasticsearch:8.19.16',
+  curl: 'docker.io/curlimages/curl:8.15.0',
 } as const;
 
 /** Version label value taken from an image reference (the tag), or `unknown`. */
