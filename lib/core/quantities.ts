@@ -42,8 +42,8 @@ export function validateResources(path: string, resources: ContainerResources): 
   if (cpuLim === undefined || cpuLim <= 0) throw configError(path, 'resources.cpuLimit is not a positive CPU quantity', resources.cpuLimit, fix);
   if (memReq === undefined || memReq <= 0) throw configError(path, 'resources.memoryRequest is not a positive memory quantity', resources.memoryRequest, fix);
   if (memLim === undefined || memLim <= 0) throw configError(path, 'resources.memoryLimit is not a positive memory quantity', resources.memoryLimit, fix);
-  if (cpuReq > cpuLim) throw configError(path, 'resources.cpuRequest exceeds resources.cpuLimit', resources, 'lower the request or raise the limit');
-  if (memReq > memLim) throw configError(path, 'resources.memoryRequest exceeds resources.memoryLimit', resources, 'lower the request or raise the limit');
+  if (cpuReq > cpuLim) throw configError(path, 'resources.cpuRequest exceeds resources.cpuLimit', `${resources.cpuRequest} > ${resources.cpuLimit}`, 'lower the request or raise the limit');
+  if (memReq > memLim) throw configError(path, 'resources.memoryRequest exceeds resources.memoryLimit', `${resources.memoryRequest} > ${resources.memoryLimit}`, 'lower the request or raise the limit');
   if (memLim < 64 * 1024 ** 2) throw configError(path, 'resources.memoryLimit is below 64Mi, too little for a Go service', resources.memoryLimit, 'raise memoryLimit');
 }
 

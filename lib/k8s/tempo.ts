@@ -410,7 +410,7 @@ function resolveMetricsGenerator(path: string, options: TempoMetricsGeneratorOpt
   };
   if (!resolved.serviceGraphs && !resolved.spanMetrics) {
     throw configError(path, 'metricsGenerator is set but both serviceGraphs and spanMetrics are off, so it would generate nothing',
-      options, 'enable at least one processor, or leave metricsGenerator out');
+      { serviceGraphs: resolved.serviceGraphs, spanMetrics: resolved.spanMetrics }, 'enable at least one processor, or leave metricsGenerator out');
   }
   return resolved;
 }

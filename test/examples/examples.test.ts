@@ -1,0 +1,39 @@
+import { App as CdkApp } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { Testing } from 'cdk8s';
+import { AWS_EXAMPLES } from '../../examples/aws-examples';
+import { K8S_EXAMPLES } from '../../examples/k8s-examples';
+import { findLeakedTokens } from '../../lib/k8s';
+import { nagFindings } from '../helpers/nag';
+import { restrictedViolations } from '../helpers/pod-security';
+import { expectValidManifests, K8sObject } from '../helpers/schema';
+
+// Every registered example: what `npm run synth` writes to dist/ and cdk.out/.
+describe('example charts (dist/)', () => {
+  const app = Testing.app();
+  K8S_EXAMPLES.forEach((build) => build(app));
+  const charts = app.charts;
+
+  test('there is at least one chart', () => {
+    expect(charts.length).toBeGreaterThan(0);
+  });
+
+  test.each(charts.map((c) => [c.node.id, c] as const))('%s: snapshot, schemas, restricted pods, no CDK token', (_id, chart) => {
+    const objects = chart.toJson() as K8sObject[];
+    expect(objects).toMatchSnapshot();
+    expectValidManifests(objects);
+    expect(restrictedViolations(objects)).toEqual([]);
+    expect(findLeakedTokens(JSON.stringify(objects))).toEqual([]);
+  });
+});
+
+describe('example stacks (cdk.out/)', () => {
+  const app = new CdkApp();
+  AWS_EXAMPLES.forEach((build) => build(app));
+  const stacks = app.node.children.filter((c): c is import('aws-cdk-lib').Stack => (c as any).templateOptions !== undefined);
+
+  test.each(stacks.map((s) => [s.stackName, s] as const))('%s: snapshot and cdk-nag clean', (_name, stack) => {
+    expect(Template.fromStack(stack).toJSON()).toMatchSnapshot();
+    expect(nagFindings(stack)).toEqual([]);
+  });
+});
