@@ -81,28 +81,45 @@ interface TempoConfigMap {
   readonly overridesText?: string;
 }
 
+/** A Kubernetes object and where it was read from. */
+interface SourcedObject {
+  readonly where: string;
+  readonly obj: unknown;
+}
+
 function fromManifests(files: string[], bucket: string): ExpectedRetention {
-  const configs: TempoConfigMap[] = [];
-  const overridesOnly: { file: string; name: string; text: string }[] = [];
+  const objects: SourcedObject[] = [];
   for (const file of files) {
     const docs = parseAllDocuments(fs.readFileSync(file, 'utf-8'));
     for (const doc of docs) {
       if (doc.errors.length > 0) throw new UsageError(`${file}: not valid YAML (${doc.errors[0].message.split('\n')[0]})`);
-      const obj = doc.toJS() as { kind?: string; metadata?: { name?: string }; data?: Record<string, unknown> } | null;
-      if (obj?.kind !== 'ConfigMap' || !obj.data) continue;
-      const name = obj.metadata?.name ?? '(unnamed)';
-      const tempoText = obj.data['tempo.yaml'];
-      const overridesText = typeof obj.data['overrides.yaml'] === 'string' ? obj.data['overrides.yaml'] : undefined;
-      if (typeof tempoText === 'string') {
-        configs.push({ file, name, tempo: parseEmbedded(tempoText, file, name, 'tempo.yaml'), overridesText });
-      } else if (overridesText !== undefined) {
-        overridesOnly.push({ file, name, text: overridesText });
-      }
+      objects.push({ where: file, obj: doc.toJS() });
     }
   }
-  if (configs.length === 0) {
+  const found = fromKubernetesObjects(objects, bucket);
+  if (!found) {
     throw new UsageError(`found no ConfigMap with a tempo.yaml key in ${files.join(', ')}; pass --retention, or --synth with the output that contains Tempo`);
   }
+  return found;
+}
+
+/** Reads Tempo's retention from ConfigMaps; undefined when none holds a tempo.yaml. */
+function fromKubernetesObjects(objects: readonly SourcedObject[], bucket: string): ExpectedRetention | undefined {
+  const configs: TempoConfigMap[] = [];
+  const overridesOnly: { file: string; name: string; text: string }[] = [];
+  for (const { where: file, obj: raw } of objects) {
+    const obj = raw as { kind?: string; metadata?: { name?: string }; data?: Record<string, unknown> } | null;
+    if (obj?.kind !== 'ConfigMap' || !obj.data) continue;
+    const name = obj.metadata?.name ?? '(unnamed)';
+    const tempoText = obj.data['tempo.yaml'];
+    const overridesText = typeof obj.data['overrides.yaml'] === 'string' ? obj.data['overrides.yaml'] : undefined;
+    if (typeof tempoText === 'string') {
+      configs.push({ file, name, tempo: parseEmbedded(tempoText, file, name, 'tempo.yaml'), overridesText });
+    } else if (overridesText !== undefined) {
+      overridesOnly.push({ file, name, text: overridesText });
+    }
+  }
+  if (configs.length === 0) return undefined;
   let chosen = configs;
   if (configs.length > 1) {
     chosen = configs.filter((c) => get(c.tempo, ['storage', 'trace', 's3', 'bucket']) === bucket);
@@ -155,8 +172,40 @@ function fromManifests(files: string[], bucket: string): ExpectedRetention {
   return { defaultHours, perTenantHours, source: where, prefix: typeof prefix === 'string' ? prefix : undefined, notes };
 }
 
+/**
+ * Stand-in for a CloudFormation reference inside a manifest. It contains `$`
+ * so a bucket name made of it is recognised as "not known until deploy".
+ */
+const CFN_REFERENCE = '${cfn-ref}';
+
+/**
+ * Kubernetes objects an EKS stack applies (`Custom::AWSCDK-EKS-KubernetesResource`
+ * and friends carry them as a JSON `Manifest`, an `Fn::Join` when tokens such as
+ * the bucket name flow in). References become CFN_REFERENCE.
+ */
+function manifestObjects(file: string, id: string, manifest: unknown): SourcedObject[] {
+  let text: string | undefined;
+  if (typeof manifest === 'string') {
+    text = manifest;
+  } else {
+    const join = (manifest as { 'Fn::Join'?: [unknown, unknown[]] } | undefined)?.['Fn::Join'];
+    if (join && Array.isArray(join[1])) {
+      const separator = typeof join[0] === 'string' ? join[0] : '';
+      text = join[1].map((part) => (typeof part === 'string' ? part : CFN_REFERENCE)).join(separator);
+    }
+  }
+  if (text === undefined) return [];
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return (Array.isArray(parsed) ? parsed : [parsed]).map((obj) => ({ where: `${file} (${id})`, obj }));
+  } catch {
+    return []; // A reference in a non-string position; not a manifest we can read.
+  }
+}
+
 function fromTemplates(files: string[], bucket: string): ExpectedRetention {
   const buckets: { file: string; id: string; props: Record<string, unknown>; metadata: Record<string, unknown> }[] = [];
+  const manifests: SourcedObject[] = [];
   for (const file of files) {
     let template: { Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }> };
     try {
@@ -166,8 +215,12 @@ function fromTemplates(files: string[], bucket: string): ExpectedRetention {
     }
     for (const [id, res] of Object.entries(template.Resources ?? {})) {
       if (res.Type === 'AWS::S3::Bucket') buckets.push({ file, id, props: res.Properties ?? {}, metadata: res.Metadata ?? {} });
+      if (res.Properties?.Manifest !== undefined) manifests.push(...manifestObjects(file, id, res.Properties.Manifest));
     }
   }
+  // On EKS the template carries Tempo's own config: the most direct source.
+  const fromManifest = fromKubernetesObjects(manifests, bucket);
+  if (fromManifest) return fromManifest;
   // Prefer the bucket whose literal name matches; otherwise the one bucket that
   // carries an expiry rule (the Tempo bucket; others rarely expire objects).
   let candidates = buckets.filter((b) => b.props.BucketName === bucket);
