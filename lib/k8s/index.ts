@@ -7,3 +7,6 @@ export * from './tokens';
 export * from './tempo';
 export * from './tempo-chart';
 export * from './aws-outputs';
+export * from './jaeger-storage';
+export * from './jaeger';
+export * from './jaeger-chart';

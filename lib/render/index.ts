@@ -1,3 +1,5 @@
 export * from './tempo-config';
 export * from './yaml';
 export * from './sampling-strategies';
+export * from './jaeger-ports';
+export * from './jaeger-config';
