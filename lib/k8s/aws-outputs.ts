@@ -20,13 +20,16 @@ type Json = Record<string, unknown>;
  * the `outputPrefix` given to the AWS construct (default `Tempo`).
  */
 export function readTempoAwsValues(file: string, options: { stackName?: string; outputPrefix?: string } = {}): TempoAwsValues {
-  let parsed: unknown;
+  return tempoAwsValuesFrom(readAwsValuesFile(file), file, options);
+}
+
+/** Parses a JSON values or outputs file, with an error that names the file and the fix. */
+export function readAwsValuesFile(file: string): unknown {
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
     throw new Error(`[${file}] cannot read AWS values: ${(e as Error).message}; pass the JSON written by \`cdk deploy --outputs-file\` or a {bucketName, region} file`);
   }
-  return tempoAwsValuesFrom(parsed, file, options);
 }
 
 /** Same as {@link readTempoAwsValues}, on already-parsed JSON. */

@@ -10,3 +10,4 @@ export * from './aws-outputs';
 export * from './jaeger-storage';
 export * from './jaeger';
 export * from './jaeger-chart';
+export * from './environments';
