@@ -11,3 +11,4 @@ export * from './jaeger-storage';
 export * from './jaeger';
 export * from './jaeger-chart';
 export * from './environments';
+export * from './elasticsearch';
