@@ -11,4 +11,5 @@ export * from './jaeger-storage';
 export * from './jaeger';
 export * from './jaeger-chart';
 export * from './environments';
+export * from './collector';
 export * from './elasticsearch';

@@ -3,3 +3,5 @@ export * from './yaml';
 export * from './sampling-strategies';
 export * from './jaeger-ports';
 export * from './jaeger-config';
+export * from './collector-config';
+export * from './collector-components';

@@ -1,0 +1,3 @@
+export * from './backend';
+export * from './collector';
+export * from './collector-chart';
