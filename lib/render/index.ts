@@ -5,3 +5,6 @@ export * from './jaeger-ports';
 export * from './jaeger-config';
 export * from './collector-config';
 export * from './collector-components';
+export * from './grafana-span-metrics';
+export * from './grafana-datasources';
+export * from './alert-rules';

@@ -1,0 +1,400 @@
+import { configError } from '../core/errors';
+import { validateDnsLabel } from '../core/names';
+import { TEMPO_HTTP_PORT, TEMPO_RECEIVER_PORTS } from '../core/tempo-ports';
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+const ACM_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
+
+export function validateSecretName(path: string, what: string, name: string): void {
+  if (!name || name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
+    throw configError(path, `${what} is not a Kubernetes Secret name`, name, 'use lowercase letters, digits, "-" and ".", e.g. "tracing-basic-auth"');
+  }
+}
+
+function validateCidr(path: string, what: string, cidr: string): void {
+  const m = CIDR.exec(cidr);
+  if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32) {
+    throw configError(path, `${what} is not an IPv4 CIDR block`, cidr, 'use the VPC CIDR, e.g. "10.0.0.0/16"');
+  }
+}
+
+/** Options of {@link IngressController.nginx}. */
+export interface NginxIngressOptions {
+  /**
+   * IngressClass name.
+   * @default 'nginx'
+   */
+  readonly className?: string;
+  /**
+   * Namespace the controller's pods run in (NetworkPolicies admit them).
+   * @default 'ingress-nginx'
+   */
+  readonly namespace?: string;
+  /**
+   * Labels of the controller's pods.
+   * @default { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' }
+   */
+  readonly podLabels?: Record<string, string>;
+}
+
+/** Options of {@link IngressController.awsLoadBalancer}. */
+export interface AwsLoadBalancerIngressOptions {
+  /**
+   * IngressClass name.
+   * @default 'alb'
+   */
+  readonly className?: string;
+  /**
+   * CIDR blocks of the VPC subnets the load balancer runs in. With target type `ip` the ALB
+   * connects to pods from these addresses, so the NetworkPolicies admit them.
+   */
+  readonly vpcCidrs: string[];
+  /**
+   * Put the load balancer on the internet. Internal by default: tracing data and the Jaeger UI
+   * seldom belong on the public internet.
+   * @default false
+   */
+  readonly internetFacing?: boolean;
+  /**
+   * `alb.ingress.kubernetes.io/group.name`: share one ALB among these Ingresses.
+   * @default - one ALB per Ingress
+   */
+  readonly groupName?: string;
+  /**
+   * TLS policy of the HTTPS listener.
+   * @default 'ELBSecurityPolicy-TLS13-1-2-2021-06'
+   */
+  readonly sslPolicy?: string;
+}
+
+/** The ingress controller that serves an Ingress. */
+export class IngressController {
+  /** ingress-nginx: TLS from a Secret (cert-manager or existing), basic auth and OAuth2 proxy through auth annotations, gRPC through `backend-protocol: GRPC`. */
+  public static nginx(options: NginxIngressOptions = {}): IngressController {
+    const path = 'IngressController.nginx';
+    const className = options.className ?? 'nginx';
+    validateDnsLabel(path, 'className', className);
+    const namespace = options.namespace ?? 'ingress-nginx';
+    validateDnsLabel(path, 'namespace', namespace);
+    const podLabels = options.podLabels ?? { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' };
+    if (Object.keys(podLabels).length === 0) {
+      throw configError(path, 'podLabels is empty, so the NetworkPolicy would admit every pod of the controller namespace', podLabels,
+        'pass the labels of the controller pods, e.g. { "app.kubernetes.io/name": "ingress-nginx" }');
+    }
+    return new IngressController('nginx', className, { namespace, podLabels }, undefined);
+  }
+
+  /** AWS Load Balancer Controller: an ALB with an ACM certificate, target type `ip`. */
+  public static awsLoadBalancer(options: AwsLoadBalancerIngressOptions): IngressController {
+    const path = 'IngressController.awsLoadBalancer';
+    const className = options.className ?? 'alb';
+    validateDnsLabel(path, 'className', className);
+    if (!options.vpcCidrs || options.vpcCidrs.length === 0) {
+      throw configError(path, 'vpcCidrs is empty; the ALB reaches pods from addresses in the VPC, so the NetworkPolicies need them', options.vpcCidrs,
+        'pass the VPC CIDR blocks, e.g. ["10.0.0.0/16"]');
+    }
+    options.vpcCidrs.forEach((c, i) => validateCidr(path, `vpcCidrs[${i}]`, c));
+    if (options.groupName !== undefined && (options.groupName.length > 63 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(options.groupName))) {
+      throw configError(path, 'groupName is not a valid ALB group name', options.groupName, 'use up to 63 lowercase letters, digits, "-" and "."');
+    }
+    return new IngressController('alb', className, undefined, {
+      vpcCidrs: [...options.vpcCidrs],
+      internetFacing: options.internetFacing ?? false,
+      groupName: options.groupName,
+      sslPolicy: options.sslPolicy ?? 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+    });
+  }
+
+  private constructor(
+    /** @internal */ public readonly kind: 'nginx' | 'alb',
+    public readonly className: string,
+    /** @internal */ public readonly nginxOptions: { namespace: string; podLabels: Record<string, string> } | undefined,
+    /** @internal */ public readonly albOptions: { vpcCidrs: string[]; internetFacing: boolean; groupName?: string; sslPolicy: string } | undefined,
+  ) {}
+}
+
+/** A cert-manager issuer. */
+export class CertificateIssuer {
+  /** A cluster-scoped `ClusterIssuer`, e.g. `letsencrypt-prod`. */
+  public static clusterIssuer(name: string): CertificateIssuer {
+    validateSecretName('CertificateIssuer.clusterIssuer', 'name', name);
+    return new CertificateIssuer('ClusterIssuer', name);
+  }
+
+  /** A namespaced `Issuer` in the Ingress's namespace. */
+  public static issuer(name: string): CertificateIssuer {
+    validateSecretName('CertificateIssuer.issuer', 'name', name);
+    return new CertificateIssuer('Issuer', name);
+  }
+
+  private constructor(public readonly kind: 'ClusterIssuer' | 'Issuer', public readonly name: string) {}
+}
+
+/** Options of {@link IngressTls.certManager}. */
+export interface CertManagerTlsOptions {
+  readonly issuer: CertificateIssuer;
+  /**
+   * Name of the TLS Secret cert-manager writes.
+   * @default - `<ingress name>-tls`
+   */
+  readonly secretName?: string;
+  /**
+   * Let cert-manager's ingress-shim create the Certificate from an annotation on the Ingress,
+   * instead of an explicit `Certificate` resource (which shows the request in Git and can be checked).
+   * @default false
+   */
+  readonly viaIngressAnnotation?: boolean;
+}
+
+/** Where the Ingress's TLS certificate comes from. */
+export class IngressTls {
+  /** cert-manager issues the certificate into a Secret (nginx). */
+  public static certManager(options: CertManagerTlsOptions): IngressTls {
+    if (!options?.issuer) throw configError('IngressTls.certManager', 'issuer is required', options?.issuer, 'pass CertificateIssuer.clusterIssuer("letsencrypt-prod") or CertificateIssuer.issuer(...)');
+    if (options.secretName !== undefined) validateSecretName('IngressTls.certManager', 'secretName', options.secretName);
+    return new IngressTls('cert-manager', options.secretName, options.issuer, options.viaIngressAnnotation ?? false, undefined);
+  }
+
+  /** A TLS Secret that already exists in the namespace (nginx). */
+  public static existingSecret(secretName: string): IngressTls {
+    validateSecretName('IngressTls.existingSecret', 'secretName', secretName);
+    return new IngressTls('secret', secretName, undefined, false, undefined);
+  }
+
+  /** An ACM certificate on the ALB listener (AWS Load Balancer Controller). */
+  public static acm(certificateArn: string): IngressTls {
+    if (!ACM_ARN.test(certificateArn ?? '')) {
+      throw configError('IngressTls.acm', 'not an ACM certificate ARN', certificateArn, 'use "arn:aws:acm:<region>:<account>:certificate/<id>"');
+    }
+    return new IngressTls('acm', undefined, undefined, false, certificateArn);
+  }
+
+  private constructor(
+    /** @internal */ public readonly kind: 'cert-manager' | 'secret' | 'acm',
+    public readonly secretName: string | undefined,
+    public readonly issuer: CertificateIssuer | undefined,
+    public readonly viaIngressAnnotation: boolean,
+    public readonly certificateArn: string | undefined,
+  ) {}
+}
+
+/** Options of {@link IngressAuth.basicAuth}. */
+export interface BasicAuthOptions {
+  /** Secret with an htpasswd file under key `auth` (`htpasswd -c auth <user>`). You create it; it never enters Git. */
+  readonly secretName: string;
+  /**
+   * Realm shown by the browser.
+   * @default 'Tracing'
+   */
+  readonly realm?: string;
+}
+
+/** Options of {@link IngressAuth.oauth2Proxy}. */
+export interface OAuth2ProxyOptions {
+  /** URL nginx calls to check each request, e.g. `http://oauth2-proxy.auth.svc.cluster.local/oauth2/auth`. */
+  readonly authUrl: string;
+  /** HTTPS URL browsers are sent to sign in, e.g. `https://auth.example.com/oauth2/start?rd=$scheme://$host$escaped_request_uri`. */
+  readonly signinUrl: string;
+  /**
+   * Headers copied from the auth response to the backend request.
+   * @default ['X-Auth-Request-User', 'X-Auth-Request-Email']
+   */
+  readonly responseHeaders?: string[];
+}
+
+/** Options of {@link IngressAuth.albOidc}. */
+export interface AlbOidcOptions {
+  readonly issuer: string;
+  readonly authorizationEndpoint: string;
+  readonly tokenEndpoint: string;
+  readonly userInfoEndpoint: string;
+  /** Secret with keys `clientID` and `clientSecret`, in the Ingress's namespace. */
+  readonly secretName: string;
+}
+
+/**
+ * Who may use an exposed endpoint. There is no default: every Ingress takes
+ * an explicit choice, and "no authentication" must be chosen by name, with a reason.
+ */
+export class IngressAuth {
+  /** HTTP basic auth by ingress-nginx against an htpasswd Secret. Works for browsers, Grafana and OTLP senders (collector `basicauth` extension). */
+  public static basicAuth(options: BasicAuthOptions): IngressAuth {
+    validateSecretName('IngressAuth.basicAuth', 'secretName', options?.secretName);
+    const realm = options.realm ?? 'Tracing';
+    if (/["\n]/.test(realm)) throw configError('IngressAuth.basicAuth', 'realm must not contain quotes or newlines', realm, 'use plain text, e.g. "Tracing"');
+    return new IngressAuth('basic', { secretName: options.secretName, realm });
+  }
+
+  /** An OAuth2 proxy (oauth2-proxy) checked by ingress-nginx's `auth-url`, with `auth-signin` for browsers. */
+  public static oauth2Proxy(options: OAuth2ProxyOptions): IngressAuth {
+    const path = 'IngressAuth.oauth2Proxy';
+    if (!/^https?:\/\/[^\s/]+/.test(options?.authUrl ?? '')) {
+      throw configError(path, 'authUrl is not an http(s) URL', options?.authUrl, 'use the proxy\'s check endpoint, e.g. "http://oauth2-proxy.auth.svc.cluster.local/oauth2/auth"');
+    }
+    if (!/^https:\/\/[^\s/]+/.test(options.signinUrl ?? '')) {
+      throw configError(path, 'signinUrl must be an https URL (the sign-in flow carries session cookies)', options.signinUrl,
+        'use e.g. "https://auth.example.com/oauth2/start?rd=$scheme://$host$escaped_request_uri"');
+    }
+    const responseHeaders = options.responseHeaders ?? ['X-Auth-Request-User', 'X-Auth-Request-Email'];
+    for (const h of responseHeaders) {
+      if (!/^[A-Za-z0-9-]+$/.test(h)) throw configError(path, 'responseHeaders holds an invalid header name', h, 'use names such as "X-Auth-Request-User"');
+    }
+    return new IngressAuth('oauth2', { authUrl: options.authUrl, signinUrl: options.signinUrl, responseHeaders: responseHeaders.join(',') });
+  }
+
+  /** OIDC login by the ALB itself (AWS Load Balancer Controller). Browser endpoints only. */
+  public static albOidc(options: AlbOidcOptions): IngressAuth {
+    const path = 'IngressAuth.albOidc';
+    for (const key of ['issuer', 'authorizationEndpoint', 'tokenEndpoint', 'userInfoEndpoint'] as const) {
+      if (!/^https:\/\/[^\s/]+/.test(options?.[key] ?? '')) throw configError(path, `${key} must be an https URL`, options?.[key], 'copy it from your identity provider\'s OIDC discovery document');
+    }
+    validateSecretName(path, 'secretName', options.secretName);
+    return new IngressAuth('alb-oidc', {
+      idp: JSON.stringify({
+        issuer: options.issuer, authorizationEndpoint: options.authorizationEndpoint, tokenEndpoint: options.tokenEndpoint,
+        userInfoEndpoint: options.userInfoEndpoint, secretName: options.secretName,
+      }),
+    });
+  }
+
+  /**
+   * No authentication, chosen on purpose (for example an internal load balancer
+   * reachable only from a VPN). The reason is recorded on the Ingress.
+   */
+  public static unauthenticated(reason: string): IngressAuth {
+    if (typeof reason !== 'string' || reason.trim().length < 10) {
+      throw configError('IngressAuth.unauthenticated', 'a reason of at least 10 characters is required for exposing an endpoint without authentication', reason,
+        'say why this is safe, e.g. "internal ALB, reachable only through the corporate VPN"');
+    }
+    return new IngressAuth('none', { reason: reason.trim() });
+  }
+
+  private constructor(/** @internal */ public readonly kind: 'basic' | 'oauth2' | 'alb-oidc' | 'none', /** @internal */ public readonly settings: Record<string, string>) {}
+}
+
+/** What the Tempo query ingress needs of a Tempo; the `Tempo` construct satisfies it. */
+export interface ITempoService {
+  /** Service name. */
+  readonly name: string;
+  readonly namespace: string;
+  /** Labels of Tempo's pods. */
+  readonly selector: Record<string, string>;
+}
+
+/** What the Jaeger UI ingress needs of Jaeger's query service. */
+export interface IJaegerQueryService {
+  /** Name of the Service in front of the query/UI. */
+  readonly queryServiceName: string;
+  readonly namespace: string;
+  /** Port of the UI and HTTP API (16686 by default in Jaeger v2). */
+  readonly queryUiPort: number;
+  /** Labels of the query pods. */
+  readonly querySelector: Record<string, string>;
+}
+
+/** An OTLP receiver (collector gateway, or Tempo directly) to expose to senders outside the cluster. */
+export interface IOtlpReceiverService {
+  readonly serviceName: string;
+  readonly namespace: string;
+  readonly selector: Record<string, string>;
+  readonly otlpGrpcPort: number;
+  readonly otlpHttpPort: number;
+  /** Port of an HTTP health endpoint the load balancer can probe (collector `health_check` 13133, Tempo 3200). */
+  readonly healthCheckPort: number;
+  /** Path on that port (collector `/`, Tempo `/ready`). */
+  readonly healthCheckPath: string;
+}
+
+/** Adapters to {@link IOtlpReceiverService}. */
+export class OtlpReceiver {
+  /** Tempo's own OTLP receivers. */
+  public static fromTempo(tempo: ITempoService): IOtlpReceiverService {
+    const port = (name: string) => TEMPO_RECEIVER_PORTS.find((r) => r.name === name)!.port;
+    return {
+      serviceName: tempo.name, namespace: tempo.namespace, selector: tempo.selector,
+      otlpGrpcPort: port('otlp-grpc'), otlpHttpPort: port('otlp-http'), healthCheckPort: TEMPO_HTTP_PORT, healthCheckPath: '/ready',
+    };
+  }
+}
+
+/** @internal */
+export interface ResolvedBackend {
+  readonly defaultName: string;
+  readonly serviceName: string;
+  readonly namespace: string;
+  readonly port: number;
+  readonly selector: Record<string, string>;
+  readonly paths: string[];
+  readonly grpc: boolean;
+  /** Reached by people in browsers (an OIDC login redirect is acceptable). */
+  readonly browser: boolean;
+  readonly healthCheckPort: number;
+  readonly healthCheckPath?: string;
+  /** Large request bodies (OTLP batches). */
+  readonly bodySize?: string;
+  /** Slow responses (searches). */
+  readonly readTimeoutSeconds?: number;
+}
+
+/** The Service and paths an Ingress routes to. */
+export class IngressBackend {
+  /**
+   * Tempo's query API (`/api/...` on port 3200) for a Grafana outside the cluster. Only `/api` is routed:
+   * Tempo's admin endpoints on the same port (`/flush`, `/shutdown`) stay private. Turn off
+   * datasource streaming for a Grafana that comes through this route.
+   */
+  public static tempoQueryApi(tempo: ITempoService): IngressBackend {
+    return new IngressBackend({
+      defaultName: `${tempo.name}-query`, serviceName: tempo.name, namespace: tempo.namespace, port: TEMPO_HTTP_PORT, selector: tempo.selector,
+      paths: ['/api'], grpc: false, browser: false, healthCheckPort: TEMPO_HTTP_PORT, healthCheckPath: '/ready', readTimeoutSeconds: 300,
+    });
+  }
+
+  /** Jaeger's UI and HTTP query API on one port. */
+  public static jaegerUi(jaeger: IJaegerQueryService): IngressBackend {
+    checkPort('IngressBackend.jaegerUi', 'queryUiPort', jaeger.queryUiPort);
+    return new IngressBackend({
+      defaultName: `${jaeger.queryServiceName}-ui`, serviceName: jaeger.queryServiceName, namespace: jaeger.namespace, port: jaeger.queryUiPort,
+      selector: jaeger.querySelector, paths: ['/'], grpc: false, browser: true, healthCheckPort: jaeger.queryUiPort, healthCheckPath: '/', readTimeoutSeconds: 300,
+    });
+  }
+
+  /** OTLP over HTTP (`/v1/traces`) for senders outside the cluster. */
+  public static otlpHttp(receiver: IOtlpReceiverService): IngressBackend {
+    checkPort('IngressBackend.otlpHttp', 'otlpHttpPort', receiver.otlpHttpPort);
+    return new IngressBackend({
+      defaultName: `${receiver.serviceName}-otlp-http`, serviceName: receiver.serviceName, namespace: receiver.namespace, port: receiver.otlpHttpPort,
+      selector: receiver.selector, paths: ['/v1/traces'], grpc: false, browser: false,
+      healthCheckPort: receiver.healthCheckPort, healthCheckPath: receiver.healthCheckPath, bodySize: '16m',
+    });
+  }
+
+  /** OTLP over gRPC (the trace service only) for senders outside the cluster. */
+  public static otlpGrpc(receiver: IOtlpReceiverService): IngressBackend {
+    checkPort('IngressBackend.otlpGrpc', 'otlpGrpcPort', receiver.otlpGrpcPort);
+    return new IngressBackend({
+      defaultName: `${receiver.serviceName}-otlp-grpc`, serviceName: receiver.serviceName, namespace: receiver.namespace, port: receiver.otlpGrpcPort,
+      selector: receiver.selector, paths: ['/opentelemetry.proto.collector.trace.v1.TraceService'], grpc: true, browser: false,
+      // The ALB probes gRPC targets itself (an unimplemented method answers code 12, its default success code).
+      healthCheckPort: receiver.otlpGrpcPort, bodySize: '16m',
+    });
+  }
+
+  private constructor(/** @internal */ public readonly resolved: ResolvedBackend) {
+    const path = 'IngressBackend';
+    validateDnsLabel(path, 'service name', resolved.serviceName);
+    validateDnsLabel(path, 'namespace', resolved.namespace);
+    if (Object.keys(resolved.selector).length === 0) {
+      throw configError(path, 'the backend\'s pod selector is empty, so its NetworkPolicy would open every pod in the namespace', resolved.selector, 'pass the labels of the backend pods');
+    }
+    for (const [k, v] of Object.entries(resolved.selector)) {
+      if (v.length > 63 || !LABEL_VALUE.test(v)) throw configError(path, 'the backend\'s pod selector holds an invalid label value', { [k]: v }, 'use Kubernetes label values');
+    }
+  }
+}
+
+function checkPort(path: string, what: string, port: number): void {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw configError(path, `${what} is not a TCP port`, port, 'use 1-65535');
+}

@@ -1,0 +1,73 @@
+import { spawnSync } from 'child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { parse, stringify } from 'yaml';
+
+/**
+ * Runs Debian's promtool (package `prometheus`). A missing promtool is a test
+ * failure, never a skip: CI installs it (`apt-get install -y prometheus`).
+ */
+export function promtool(args: string[], cwd: string): { code: number; output: string } {
+  const result = spawnSync('promtool', args, { cwd, encoding: 'utf8', timeout: 30_000 });
+  if (result.error) {
+    throw new Error(`promtool could not run (${(result.error as NodeJS.ErrnoException).code ?? result.error.message}); `
+      + 'install it with `apt-get update && apt-get install -y prometheus` (Debian 12 ships promtool 2.42)');
+  }
+  return { code: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
+}
+
+/** Prometheus' humanizePercentage for the round values the fixtures use (`%.4g` then `%`). */
+function humanizePercentage(value: number): string {
+  return `${Number((value * 100).toPrecision(4))}%`;
+}
+
+/** Expands the two template forms our annotations use: `{{ $labels.x }}` and `{{ $value | humanizePercentage }}`. */
+export function expandTemplate(text: string, labels: Record<string, string>, value: number | undefined): string {
+  return text
+    .replace(/\{\{\s*\$labels\.([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g, (_m, name: string) => labels[name] ?? '')
+    .replace(/\{\{\s*\$value\s*\|\s*humanizePercentage\s*\}\}/g, () => {
+      if (value === undefined) throw new Error(`template needs $value but the fixture gives no exp_value: ${text}`);
+      return humanizePercentage(value);
+    });
+}
+
+/**
+ * Copies a promtool test fixture next to `rules` (written as rules.yaml), fills
+ * every expected alert's annotations from the rule's templates, runs
+ * `promtool test rules`, and cleans up.
+ */
+export function runPromtoolTest(fixture: string, rules: { groups: Array<{ rules: Array<{ alert: string; annotations: Record<string, string> }> }> }): { code: number; output: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'promtool-'));
+  try {
+    const byName = new Map(rules.groups.flatMap((g) => g.rules).map((r) => [r.alert, r]));
+    const test = parse(readFileSync(fixture, 'utf8'));
+    for (const t of test.tests) {
+      for (const art of t.alert_rule_test ?? []) {
+        const rule = byName.get(art.alertname);
+        if (!rule) throw new Error(`fixture ${path.basename(fixture)} tests ${art.alertname}, which the rules do not contain`);
+        for (const exp of art.exp_alerts ?? []) {
+          const labels = { alertname: art.alertname, ...exp.exp_labels };
+          exp.exp_annotations = Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, expandTemplate(v, labels, exp.exp_value)]));
+          delete exp.exp_value;
+        }
+      }
+    }
+    writeFileSync(path.join(dir, 'rules.yaml'), stringify(rules));
+    writeFileSync(path.join(dir, 'test.yaml'), stringify(test));
+    return promtool(['test', 'rules', 'test.yaml'], dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `promtool check rules` on a rule file (a PrometheusRule's spec). */
+export function checkRules(rules: unknown): { code: number; output: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'promtool-'));
+  try {
+    writeFileSync(path.join(dir, 'rules.yaml'), stringify(rules));
+    return promtool(['check', 'rules', 'rules.yaml'], dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
