@@ -221,12 +221,13 @@ function fromTemplates(files: string[], bucket: string): ExpectedRetention {
   // On EKS the template carries Tempo's own config: the most direct source.
   const fromManifest = fromKubernetesObjects(manifests, bucket);
   if (fromManifest) return fromManifest;
-  // Prefer the bucket whose literal name matches; otherwise the one bucket that
-  // carries an expiry rule (the Tempo bucket; others rarely expire objects).
+  // Prefer the bucket whose literal name matches; then one that declares its
+  // retention; then the one with an abort-multipart rule, which TempoBucket
+  // always writes (its access-log bucket has an expiry but no abort rule).
   let candidates = buckets.filter((b) => b.props.BucketName === bucket);
+  if (candidates.length === 0) candidates = buckets.filter((b) => b.metadata[RETENTION_METADATA_KEY] !== undefined);
   if (candidates.length === 0) {
-    candidates = buckets.filter((b) => b.metadata[RETENTION_METADATA_KEY] !== undefined
-      || rulesFromCloudFormation(lifecycleRulesOf(b.props)).some((r) => r.enabled && r.expirationDays !== undefined));
+    candidates = buckets.filter((b) => rulesFromCloudFormation(lifecycleRulesOf(b.props)).some((r) => r.enabled && r.abortIncompleteMultipartUploadDays !== undefined));
   }
   if (candidates.length !== 1) {
     const list = buckets.map((b) => `${path.basename(b.file)}: ${b.id}`).join('; ') || 'none';
