@@ -19,3 +19,5 @@ export * from './grafana-datasources';
 export * from './prometheus';
 export * from './ingress';
 export * from './alerts';
+export * from './instrumentation';
+export * from './dashboards';
