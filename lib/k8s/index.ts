@@ -20,4 +20,3 @@ export * from './prometheus';
 export * from './ingress';
 export * from './alerts';
 export * from './instrumentation';
-export * from './dashboards';
