@@ -8,3 +8,4 @@ export * from './outputs';
 export * from './quantities';
 export * from './tempo-tenancy';
 export * from './sampling';
+export * from './tempo-sizing';

@@ -20,3 +20,5 @@ export * from './prometheus';
 export * from './ingress';
 export * from './alerts';
 export * from './instrumentation';
+export * from './tempo-distributed';
+export * from './kafka';

@@ -11,9 +11,13 @@ import {
   TEMPO_CONFIG_DIR, TEMPO_CONFIG_FILE, TEMPO_DATA_DIR, TEMPO_OVERRIDES_FILE, TempoMetricsGeneratorConfig, renderTempoConfig,
 } from '../render/tempo-config';
 import { toYaml } from '../render/yaml';
+import { TempoSizing, sizeTempo } from '../core/tempo-sizing';
+import { renderTempoDistributedConfig } from '../render/tempo-distributed-config';
 import { configChecksum } from './checksum';
+import { ResolvedTempoKafka, TempoKafkaTopicSettings, resolveTempoKafka } from './kafka';
 import { selectorLabels, standardLabels } from './labels';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
+import { TempoDeploymentMode, TempoMicroservices, tempoMicroservicesHosts } from './tempo-distributed';
 
 const k8s = kplus.k8s;
 
@@ -121,15 +125,26 @@ export interface TempoProps extends TempoTenancyProps {
    * @default 'info'
    */
   readonly logLevel?: string;
+  /**
+   * Monolithic (one replica, no Kafka) or Tempo 3.0's microservices on Kafka,
+   * sized from the declared ingest rate. Switching keeps storage, retention,
+   * tenants, receivers and the client-facing getters; `resources` and
+   * `storageSize` then move to the per-component options.
+   * @default TempoDeploymentMode.monolithic()
+   */
+  readonly deploymentMode?: TempoDeploymentMode;
 }
 
 const DEFAULT_RESOURCES: ContainerResources = { cpuRequest: '500m', cpuLimit: '2', memoryRequest: '2Gi', memoryLimit: '4Gi' };
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'];
 
 /**
- * Grafana Tempo 3.0 in monolithic mode (`target: all`) on S3: one StatefulSet
- * replica with a PersistentVolumeClaim, every receiver on one Service, a
- * restricted pod, and a NetworkPolicy. Must live in a Chart with a namespace.
+ * Grafana Tempo 3.0 on S3. By default monolithic (`target: all`): one
+ * StatefulSet replica with a PersistentVolumeClaim, every receiver on one
+ * Service, a restricted pod, and a NetworkPolicy. With
+ * `deploymentMode: TempoDeploymentMode.microservices({...})`, Tempo 3.0's
+ * distributed shape on Kafka (see {@link TempoMicroservices}). Must live in a
+ * Chart with a namespace.
  */
 export class Tempo extends Construct {
   /** Base name of the objects and the query Service. */
@@ -142,13 +157,25 @@ export class Tempo extends Construct {
   public readonly config: Record<string, unknown>;
   /** Rendered runtime overrides, when tenants have their own settings. */
   public readonly overrides?: Record<string, unknown>;
+  /** The tempo.yaml (and overrides) ConfigMap, shared by every workload. */
   public readonly configMap: kplus.k8s.KubeConfigMap;
+  /** The Service clients query (monolithic: the only Service; microservices: the query-frontend's, same name). */
   public readonly service: kplus.k8s.KubeService;
-  public readonly statefulSet: kplus.k8s.KubeStatefulSet;
+  /** The Service receiving traces (monolithic: {@link service}; microservices: the distributor's). */
+  public readonly ingestService: kplus.k8s.KubeService;
+  /** The monolithic StatefulSet; undefined in microservices mode (see {@link microservices}). */
+  public readonly statefulSet?: kplus.k8s.KubeStatefulSet;
+  /** The NetworkPolicy admitting clients. */
   public readonly networkPolicy: kplus.k8s.KubeNetworkPolicy;
   public readonly serviceAccount: kplus.k8s.KubeServiceAccount;
-  /** Labels selecting Tempo's pods. */
+  /** Labels selecting Tempo's pods (microservices: every component's pods). */
   public readonly selector: Record<string, string>;
+  /** The distributed shape, in microservices mode. */
+  public readonly microservices?: TempoMicroservices;
+  /** Derived (and overridden) sizing, in microservices mode. */
+  public readonly sizing?: TempoSizing;
+  /** The Kafka topic Tempo needs (create it yourself with external Kafka), in microservices mode. */
+  public readonly kafkaTopic?: TempoKafkaTopicSettings;
   /** The Prometheus remote-write URL the metrics-generator writes to, when enabled. Prometheus must enable its remote-write receiver and exemplar storage. */
   public readonly metricsGeneratorRemoteWriteUrl?: string;
   /** Whether multitenancy is on (clients and Grafana must then send `X-Scope-OrgID`). */
@@ -180,13 +207,45 @@ export class Tempo extends Construct {
     const storage = resolveStorage(path, props.storage);
     const metricsGenerator = resolveMetricsGenerator(path, props.metricsGenerator);
 
-    const rendered = renderTempoConfig({
+    const mode = props.deploymentMode ?? TempoDeploymentMode.monolithic();
+    let kafka: ResolvedTempoKafka | undefined;
+    if (mode._microservices) {
+      const ms = mode._microservices;
+      // Every component's objects are named <name>-<component>; the longest is <name>-query-frontend-discovery.
+      validateDnsLabel(path, 'name (microservices mode)', this.name, 38);
+      if (props.resources !== undefined) {
+        throw configError(path, 'resources is a monolithic setting; in microservices mode each component has its own', props.resources,
+          'set e.g. microservices({ querier: { resources } }), or leave it out for the published sizing');
+      }
+      if (props.storageSize !== undefined) {
+        throw configError(path, 'storageSize is a monolithic setting; in microservices mode the live-store and backend-scheduler have their own volumes', props.storageSize,
+          'set microservices({ liveStore: { storageSize } }) instead');
+      }
+      if (!ms.kafka) {
+        throw configError(path, 'microservices mode needs Kafka: Tempo 3.0 distributors write through it', ms.kafka,
+          'pass kafka: TempoKafka.strimzi() or TempoKafka.external({ bootstrapServer: "host:9092" })');
+      }
+      this.sizing = sizeTempo(path, ms.ingestBytesPerSecond, ms);
+      kafka = resolveTempoKafka(path, ms.kafka, this.name, namespace, this.sizing.partitions, ms.ingestBytesPerSecond);
+      this.kafkaTopic = kafka.topic;
+    }
+    const configInput = {
       tenancy: this.tenancy,
       storage,
       clusterLabel: `${this.name}.${namespace}`,
       metricsGenerator,
       logLevel,
-    });
+    };
+    const hosts = tempoMicroservicesHosts(this.name, namespace);
+    const rendered = kafka
+      ? renderTempoDistributedConfig({
+        ...configInput,
+        kafka: { address: kafka.address, topic: kafka.topic.name, saslFromEnv: kafka.saslPlain !== undefined },
+        backendSchedulerHost: hosts.backendScheduler,
+        queryFrontendDiscoveryHost: hosts.queryFrontendDiscovery,
+        gossipHost: hosts.gossip,
+      })
+      : renderTempoConfig(configInput);
     this.config = rendered.config;
     this.metricsGeneratorRemoteWriteUrl = metricsGenerator?.remoteWriteUrl;
     this.multitenancy = this.tenancy.multitenancy;
@@ -196,7 +255,7 @@ export class Tempo extends Construct {
 
     const labelsFor = (component: string) => standardLabels({ name: 'tempo', instance: this.name, component, version: versionOfImage(image) });
     const labels = labelsFor('backend');
-    this.selector = selectorLabels({ name: 'tempo', instance: this.name, component: 'backend' });
+    const monolithicSelector = selectorLabels({ name: 'tempo', instance: this.name, component: 'backend' });
     this.serviceAccountName = this.name;
 
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
@@ -213,6 +272,30 @@ export class Tempo extends Construct {
       },
     });
 
+    if (kafka) {
+      this.microservices = new TempoMicroservices(this, 'Microservices', {
+        name: this.name,
+        image,
+        version: versionOfImage(image),
+        sizing: this.sizing!,
+        kafka,
+        configMapName: this.configMap.name,
+        configChecksum: configChecksum(normalizeTokens(configYaml), normalizeTokens(overridesYaml ?? '')),
+        serviceAccountName: this.serviceAccountName,
+        region: storage.region,
+        storageClassName: props.storageClassName,
+        allowedNamespaces: validatedNamespaces(path, props.allowedNamespaces),
+        metricsGenerator: metricsGenerator !== undefined,
+        logLevel,
+      });
+      this.service = this.microservices.queryService;
+      this.ingestService = this.microservices.distributorService;
+      this.networkPolicy = this.microservices.networkPolicy;
+      this.selector = this.microservices.instanceSelector;
+      this.ingestHost = `${this.ingestService.name}.${namespace}.svc.cluster.local`;
+      return;
+    }
+
     const servicePorts: kplus.k8s.ServicePort[] = [
       { name: 'http', port: TEMPO_HTTP_PORT, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP', appProtocol: 'http' },
       { name: 'grpc', port: TEMPO_GRPC_PORT, targetPort: k8s.IntOrString.fromString('grpc'), protocol: 'TCP', appProtocol: 'grpc' },
@@ -223,8 +306,11 @@ export class Tempo extends Construct {
     ];
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: { name: this.name, labels },
-      spec: { type: 'ClusterIP', selector: this.selector, ports: servicePorts },
+      spec: { type: 'ClusterIP', selector: monolithicSelector, ports: servicePorts },
     });
+    this.selector = monolithicSelector;
+    this.ingestService = this.service;
+    this.ingestHost = this.serviceHost;
     const headless = new k8s.KubeService(this, 'HeadlessService', {
       metadata: { name: `${this.name}-headless`, labels },
       spec: {
@@ -316,8 +402,7 @@ export class Tempo extends Construct {
       { port: k8s.IntOrString.fromNumber(TEMPO_GRPC_PORT), protocol: 'TCP' },
       ...TEMPO_RECEIVER_PORTS.map((r) => ({ port: k8s.IntOrString.fromNumber(r.port), protocol: r.protocol })),
     ];
-    const allowed = props.allowedNamespaces;
-    if (allowed) allowed.forEach((ns) => validateDnsLabel(path, 'allowedNamespaces entry', ns));
+    const allowed = validatedNamespaces(path, props.allowedNamespaces);
     const from: kplus.k8s.NetworkPolicyPeer[] = allowed
       ? allowed.map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } }))
       : [{ namespaceSelector: {} }];
@@ -335,7 +420,10 @@ export class Tempo extends Construct {
     });
   }
 
-  /** In-cluster DNS name of the Service. */
+  /** In-cluster DNS name of the Service receiving traces (the distributor's in microservices mode). */
+  public readonly ingestHost: string;
+
+  /** In-cluster DNS name of the query Service (the query-frontend's in microservices mode; same name in both modes). */
   public get serviceHost(): string {
     return `${this.name}.${this.namespace}.svc.cluster.local`;
   }
@@ -345,14 +433,14 @@ export class Tempo extends Construct {
     return `http://${this.serviceHost}:${TEMPO_HTTP_PORT}`;
   }
 
-  /** `host:port` of the OTLP gRPC receiver, for collector exporters. */
+  /** `host:port` of the OTLP gRPC receiver, for collector exporters (microservices: the distributor Service). */
   public get otlpGrpcEndpoint(): string {
-    return `${this.serviceHost}:${this.receiverPort('otlp-grpc').port}`;
+    return `${this.ingestHost}:${this.receiverPort('otlp-grpc').port}`;
   }
 
-  /** URL of the OTLP HTTP receiver. */
+  /** URL of the OTLP HTTP receiver (microservices: the distributor Service). */
   public get otlpHttpEndpoint(): string {
-    return `http://${this.serviceHost}:${this.receiverPort('otlp-http').port}`;
+    return `http://${this.ingestHost}:${this.receiverPort('otlp-http').port}`;
   }
 
   /** A receiver port by its Service port name (`otlp-grpc`, `zipkin`, ...). */
@@ -390,6 +478,11 @@ function resolveStorage(path: string, storage: TempoS3StorageProps) {
     insecure: storage.insecure,
     forcePathStyle: storage.forcePathStyle,
   };
+}
+
+function validatedNamespaces(path: string, allowed: string[] | undefined): string[] | undefined {
+  if (allowed) allowed.forEach((ns) => validateDnsLabel(path, 'allowedNamespaces entry', ns));
+  return allowed;
 }
 
 function isUnresolved(value: string): boolean {

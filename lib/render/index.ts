@@ -8,3 +8,4 @@ export * from './collector-components';
 export * from './grafana-span-metrics';
 export * from './grafana-datasources';
 export * from './alert-rules';
+export * from './tempo-distributed-config';
