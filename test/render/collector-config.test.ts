@@ -1,0 +1,56 @@
+import { TraceSampling } from '../../lib/core';
+import {
+  OTELCOL_CONTRIB, OTELCOL_K8S, distributionFor, missingComponents, renderAgentConfig, renderGatewayConfig, renderSamplerConfig,
+  renderTailSamplingPolicies, toPercentage,
+} from '../../lib/render';
+
+const common = { memoryLimitPercentage: 75, memorySpikePercentage: 20, queueSize: 100, batchSize: 1024, logLevel: 'info' };
+const backend = { endpoint: 'tempo.tracing.svc.cluster.local:4317', insecure: true };
+const sizing = { decisionWaitSeconds: 12, numTraces: 12000, expectedNewTracesPerSecond: 500, decisionCacheSize: 60000, spansPerTrace: 20 };
+
+describe('collector renderers (pure)', () => {
+  test('no service rules: a plain baseline policy; baseline 0 renders no baseline policy', () => {
+    expect(renderTailSamplingPolicies(TraceSampling.of().resolve('t'), 20).map((p) => p.name)).toEqual(['keep-errors', 'baseline']);
+    expect(renderTailSamplingPolicies(TraceSampling.of({ baselineRatio: 0 }).resolve('t'), 20).map((p) => p.name)).toEqual(['keep-errors']);
+  });
+
+  test('rate cap stage only when maxSpansPerSecond is set, after tail_sampling and before batch; no error bypass without keepErrors', () => {
+    const capped = renderSamplerConfig({ ...common, sizing, backend, sampling: TraceSampling.of({ maxSpansPerSecond: 100, keepErrors: false, baselineRatio: 0.5 }).resolve('t') }) as any;
+    expect(capped.service.pipelines.traces.processors).toEqual(['memory_limiter', 'tail_sampling', 'tail_sampling/rate_limit', 'batch']);
+    expect(capped.processors['tail_sampling/rate_limit'].policies).toEqual([{ name: 'rate-limit', type: 'rate_limiting', rate_limiting: { spans_per_second: 100 } }]);
+    const plain = renderSamplerConfig({ ...common, sizing, backend, sampling: TraceSampling.of().resolve('t') }) as any;
+    expect(plain.service.pipelines.traces.processors).toEqual(['memory_limiter', 'tail_sampling', 'batch']);
+  });
+
+  test('a model that keeps nothing is refused by the renderer too', () => {
+    expect(() => renderSamplerConfig({ ...common, sizing, backend, sampling: TraceSampling.of({ baselineRatio: 0, keepErrors: false }).resolve('t') }))
+      .toThrow(/keeps nothing/);
+  });
+
+  test('gateway needs exactly one of backend or sampler', () => {
+    expect(() => renderGatewayConfig({ ...common, maxConnectionAge: '60s' })).toThrow(/exactly one of backend .* or sampler/);
+    expect(() => renderGatewayConfig({ ...common, maxConnectionAge: '60s', backend, sampler: { service: 's.ns', port: 4317 } })).toThrow(/exactly one/);
+  });
+
+  test('load_balancing: top-level durable queue, sub-exporter queue and retries off', () => {
+    const gw = renderGatewayConfig({ ...common, maxConnectionAge: '60s', sampler: { service: 'otel-sampler.o', port: 4317 } }) as any;
+    const lb = gw.exporters['load_balancing/sampler'];
+    expect(lb.protocol.otlp.sending_queue).toEqual({ enabled: false });
+    expect(lb.protocol.otlp.retry_on_failure).toEqual({ enabled: false });
+    expect(lb.sending_queue.storage).toBe('file_storage/queue');
+  });
+
+  test('distribution: k8s unless a contrib-only component is used', () => {
+    const agent = renderAgentConfig({ ...common, gateway: backend, resourceDetectors: ['env'] });
+    expect(distributionFor(agent)).toBe(OTELCOL_K8S);
+    const remote = renderAgentConfig({ ...common, gateway: backend, resourceDetectors: ['env'], remoteSamplingFile: '/conf/s.json' });
+    expect(missingComponents(remote, OTELCOL_K8S)).toEqual(['extensions/jaegerremotesampling']);
+    expect(distributionFor(remote)).toBe(OTELCOL_CONTRIB);
+  });
+
+  test('percentages without float noise', () => {
+    expect(toPercentage(0.3)).toBe(30);
+    expect(toPercentage(0.001)).toBe(0.1);
+    expect(toPercentage(0.07)).toBe(7);
+  });
+});
