@@ -227,6 +227,8 @@ export interface ITracingDatasourceUids {
   readonly traceUid: string;
   /** Every uid that exists (ours and external). */
   readonly knownUids: string[];
+  /** Producer of the span metrics, when known. */
+  readonly spanMetrics?: SpanMetrics;
 }
 
 const UID = /^[a-zA-Z0-9_-]{1,40}$/;

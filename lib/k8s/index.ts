@@ -20,5 +20,6 @@ export * from './prometheus';
 export * from './ingress';
 export * from './alerts';
 export * from './instrumentation';
+export * from './dashboards';
 export * from './tempo-distributed';
 export * from './kafka';

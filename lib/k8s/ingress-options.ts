@@ -1,6 +1,10 @@
 import { configError } from '../core/errors';
 import { validateDnsLabel } from '../core/names';
 import { TEMPO_HTTP_PORT, TEMPO_RECEIVER_PORTS } from '../core/tempo-ports';
+import { COLLECTOR_PORTS } from '../render/collector-config';
+import { JAEGER_QUERY_HTTP } from '../render/jaeger-ports';
+import type { TracingCollector } from './collector/collector';
+import type { Jaeger } from './jaeger';
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
@@ -292,6 +296,23 @@ export interface IJaegerQueryService {
   readonly queryUiPort: number;
   /** Labels of the query pods. */
   readonly querySelector: Record<string, string>;
+  /**
+   * Path prefix the UI is served under (Jaeger's `base_path`).
+   * @default '/'
+   */
+  readonly basePath?: string;
+}
+
+/** Adapters to {@link IJaegerQueryService}. */
+export class JaegerQuery {
+  /** The query role of a `Jaeger` construct: its Service, the UI port and base path, and the Service's own pod selector. */
+  public static fromJaeger(jaeger: Jaeger): IJaegerQueryService {
+    const spec = (jaeger.queryService.toJson() as { spec: { selector: Record<string, string> } }).spec;
+    return {
+      queryServiceName: jaeger.queryService.name, namespace: jaeger.namespace, queryUiPort: JAEGER_QUERY_HTTP.port,
+      querySelector: { ...spec.selector }, basePath: jaeger.basePath || '/',
+    };
+  }
 }
 
 /** An OTLP receiver (collector gateway, or Tempo directly) to expose to senders outside the cluster. */
@@ -315,6 +336,14 @@ export class OtlpReceiver {
     return {
       serviceName: tempo.name, namespace: tempo.namespace, selector: tempo.selector,
       otlpGrpcPort: port('otlp-grpc'), otlpHttpPort: port('otlp-http'), healthCheckPort: TEMPO_HTTP_PORT, healthCheckPath: '/ready',
+    };
+  }
+
+  /** The gateway tier of a `TracingCollector`: where senders outside the cluster should send, so they get the same processing as in-cluster apps. */
+  public static fromCollectorGateway(collector: TracingCollector): IOtlpReceiverService {
+    return {
+      serviceName: collector.gateway.service.name, namespace: collector.namespace, selector: { ...collector.gateway.selector },
+      otlpGrpcPort: COLLECTOR_PORTS.otlpGrpc, otlpHttpPort: COLLECTOR_PORTS.otlpHttp, healthCheckPort: COLLECTOR_PORTS.health, healthCheckPath: '/',
     };
   }
 }
@@ -355,9 +384,14 @@ export class IngressBackend {
   /** Jaeger's UI and HTTP query API on one port. */
   public static jaegerUi(jaeger: IJaegerQueryService): IngressBackend {
     checkPort('IngressBackend.jaegerUi', 'queryUiPort', jaeger.queryUiPort);
+    const basePath = jaeger.basePath ?? '/';
+    if (!/^\/[A-Za-z0-9._~\-/]*$/.test(basePath)) {
+      throw configError('IngressBackend.jaegerUi', 'basePath must be a URL path starting with "/"', basePath, 'use e.g. "/" or "/jaeger"');
+    }
     return new IngressBackend({
       defaultName: `${jaeger.queryServiceName}-ui`, serviceName: jaeger.queryServiceName, namespace: jaeger.namespace, port: jaeger.queryUiPort,
-      selector: jaeger.querySelector, paths: ['/'], grpc: false, browser: true, healthCheckPort: jaeger.queryUiPort, healthCheckPath: '/', readTimeoutSeconds: 300,
+      selector: jaeger.querySelector, paths: [basePath], grpc: false, browser: true, healthCheckPort: jaeger.queryUiPort, healthCheckPath: basePath,
+      readTimeoutSeconds: 300,
     });
   }
 

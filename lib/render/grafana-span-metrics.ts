@@ -144,6 +144,16 @@ export class SpanMetrics {
     return `${this.statusCodeLabel}="${this.errorStatusValue}"`;
   }
 
+  /** Grafana unit of the duration histogram's values (`s` or `ms`); exemplars carry values in this unit. */
+  public get durationGrafanaUnit(): string {
+    return this.durationToSeconds === 1 ? 's' : this.durationToSeconds === 0.001 ? 'ms' : 'none';
+  }
+
+  /** PromQL for a duration quantile in the histogram's own unit (so exemplars share the axis). */
+  public durationQuantileRaw(quantile: number, selector: string, window: string): string {
+    return `histogram_quantile(${quantile}, sum by (le) (rate(${this.durationBucketMetric}{${selector}}[${window}])))`;
+  }
+
   /** PromQL for a duration quantile in seconds, grouped by `by` (without `le`). */
   public durationQuantile(quantile: number, selector: string, window: string, by: string[]): string {
     const groups = ['le', ...by].join(', ');

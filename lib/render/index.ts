@@ -8,4 +8,5 @@ export * from './collector-components';
 export * from './grafana-span-metrics';
 export * from './grafana-datasources';
 export * from './alert-rules';
+export * from './dashboards';
 export * from './tempo-distributed-config';
