@@ -1,9 +1,11 @@
 import { App } from 'cdk8s';
 import { buildCollectorForTempo } from './collector-tempo/chart';
+import { buildJaegerOnOpenSearchGitOps } from './jaeger-on-opensearch/chart';
 import { buildTempoGitOps } from './tempo-gitops/chart';
 
 /** Every example chart; `npm run synth` writes each into dist/. Add new examples here. */
 export const K8S_EXAMPLES: Array<(app: App) => unknown> = [
   buildTempoGitOps,
   buildCollectorForTempo,
+  buildJaegerOnOpenSearchGitOps,
 ];

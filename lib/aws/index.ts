@@ -4,3 +4,6 @@ export * from './tempo-identity';
 export * from './tempo-on-s3';
 export * from './eks-chart';
 export * from './tempo-on-eks';
+export * from './opensearch-domain';
+export * from './opensearch-ism';
+export * from './jaeger-on-eks';
