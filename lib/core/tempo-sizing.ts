@@ -195,7 +195,7 @@ function positiveInt(path: string, what: string, value: number | undefined, fix:
 export function sizeTempo(path: string, ingestBytesPerSecond: number, overrides: TempoSizingOverrides = {}): TempoSizing {
   const B = ingestBytesPerSecond;
   if (typeof B !== 'number' || !Number.isFinite(B) || B <= 0) {
-    throw configError(path, 'ingestBytesPerSecond must be a positive number of bytes per second (the peak you expect)', B,
+    throw configError(path, 'ingestBytesPerSecond must be a positive number of bytes per second (the peak you expect)', typeof B === 'number' && !Number.isFinite(B) ? String(B) : B,
       'declare the peak ingest, e.g. 50_000_000 for 50 MB/s');
   }
   const o = overrides;
@@ -292,7 +292,7 @@ export function sizeTempo(path: string, ingestBytesPerSecond: number, overrides:
     });
   };
 
-  // Published: 1 distributor per 10 MB/s. Two at least, for availability; the HPA may double it for bursts.
+  // Published: 1 distributor per 10 MB/s. Two at least, for availability; the HPA may double that for bursts.
   const distributors = ceilDiv(B, TEMPO_BYTES_PER_DISTRIBUTOR);
   const distributorMin = Math.max(2, distributors);
   // Published: 1 querier per 1-2 MB/s received.
@@ -306,7 +306,7 @@ export function sizeTempo(path: string, ingestBytesPerSecond: number, overrides:
     activePartitions,
     partitions,
     bytesPerLiveStore: B / liveStores,
-    distributor: hpa('distributor', distributorMin, Math.max(distributorMin, 2 * distributors)),
+    distributor: hpa('distributor', distributorMin, 2 * distributorMin),
     liveStore: size('live-store', liveStores),
     blockBuilder: size('block-builder', blockBuilders),
     querier: hpa('querier', querierMin, querierMax),
