@@ -58,6 +58,8 @@ export const TEMPO_OBJECT_ACTIONS = [
 export const TEMPO_KMS_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'] as const;
 
 const ACCESS_LOG_RETENTION_DAYS = 90;
+/** Template metadata on the bucket resource holding the default retention in hours. */
+export const RETENTION_METADATA_KEY = 'cdk-tracing:retention-hours';
 
 /**
  * The S3 bucket Tempo stores blocks in: public access blocked, TLS 1.2+ only,
@@ -113,6 +115,8 @@ export class TempoBucket extends Construct {
       serverAccessLogsPrefix: 'tempo-bucket/',
       lifecycleRules: this.lifecycleRules(),
     });
+    // Lets `cdk-tracing verify --synth cdk.out` learn the retention from the template alone.
+    (this.bucket.node.defaultChild as s3.CfnBucket).addMetadata(RETENTION_METADATA_KEY, this.tenancy.retention.hours);
   }
 
   /** Grants exactly what Tempo needs: list the bucket (its prefix) and read/write/delete/tag objects under the prefix. */
