@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
+import { buildTempoDistributed } from '../../examples/tempo-distributed/chart';
 import {
-  CollectorBackend, ITempoQueryTarget, MB, Retention, Tempo, TempoChart, TempoChartProps, TempoDeploymentMode, TempoKafka,
+  CollectorBackend, findLeakedTokens, ITempoQueryTarget, MB, Retention, Tempo, TempoChart, TempoChartProps, TempoDeploymentMode, TempoKafka,
   TempoMicroservicesOptions, sizeTempo,
 } from '../../lib/k8s';
 import { restrictedViolations } from '../helpers/pod-security';
@@ -343,5 +344,19 @@ describe('Tempo microservices mode (Kubernetes)', () => {
     const c = configMapYaml(synth({ name: 'tempo-eu' }), 'tempo-eu-config', 'tempo.yaml');
     expect(c.memberlist.cluster_label).toBe('tempo-eu.tracing');
     expect(c.memberlist.join_members).toEqual(['dns+tempo-eu-gossip-ring.tracing.svc.cluster.local:7946']);
+  });
+});
+
+describe('examples/tempo-distributed', () => {
+  test('synthesizes: schemas, restricted pods, no CDK token, sizing as declared', () => {
+    const chart = buildTempoDistributed(Testing.app());
+    const objects = synthChart(chart);
+    expectValidManifests(objects);
+    expect(restrictedViolations(objects)).toEqual([]);
+    expect(findLeakedTokens(JSON.stringify(objects))).toEqual([]);
+    expect(unknownTempoKeys(configMapYaml(objects, 'tempo-config', 'tempo.yaml'))).toEqual([]);
+    expect(all(objects, 'KafkaTopic')[0].spec.partitions).toBe(8);
+    expect(workload(objects, 'live-store').spec.replicas).toBe(5);
+    expect(chart.tempo.kafkaTopic?.retentionMs).toBe(12 * 3_600_000);
   });
 });
