@@ -1,6 +1,5 @@
 import { App } from 'cdk8s';
 import { buildCollectorForTempo } from './collector-tempo/chart';
-import { buildGrafanaWiring } from './grafana-wiring/chart';
 import { buildJaegerOnOpenSearchGitOps } from './jaeger-on-opensearch/chart';
 import { buildTempoDistributed } from './tempo-distributed/chart';
 import { buildTempoGitOps } from './tempo-gitops/chart';
@@ -10,6 +9,5 @@ export const K8S_EXAMPLES: Array<(app: App) => unknown> = [
   buildTempoGitOps,
   buildCollectorForTempo,
   buildJaegerOnOpenSearchGitOps,
-  buildGrafanaWiring,
   buildTempoDistributed,
 ];
