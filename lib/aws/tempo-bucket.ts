@@ -60,6 +60,8 @@ export const TEMPO_KMS_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'] as const
 const ACCESS_LOG_RETENTION_DAYS = 90;
 /** Template metadata on the bucket resource holding the default retention in hours. */
 export const RETENTION_METADATA_KEY = 'cdk-tracing:retention-hours';
+/** Template metadata on the bucket resource: per-tenant retention in hours. */
+export const TENANT_RETENTION_METADATA_KEY = 'cdk-tracing:tenant-retention-hours';
 
 /**
  * The S3 bucket Tempo stores blocks in: public access blocked, TLS 1.2+ only,
@@ -116,7 +118,11 @@ export class TempoBucket extends Construct {
       lifecycleRules: this.lifecycleRules(),
     });
     // Lets `cdk-tracing verify --synth cdk.out` learn the retention from the template alone.
-    (this.bucket.node.defaultChild as s3.CfnBucket).addMetadata(RETENTION_METADATA_KEY, this.tenancy.retention.hours);
+    const cfnBucket = this.bucket.node.defaultChild as s3.CfnBucket;
+    cfnBucket.addMetadata(RETENTION_METADATA_KEY, this.tenancy.retention.hours);
+    if (this.tenancy.tenants.length > 0) {
+      cfnBucket.addMetadata(TENANT_RETENTION_METADATA_KEY, Object.fromEntries(this.tenancy.tenants.map((t) => [t.id, t.retention.hours])));
+    }
   }
 
   /** Grants exactly what Tempo needs: list the bucket (its prefix) and read/write/delete/tag objects under the prefix. */

@@ -22,6 +22,8 @@ export const TEMPO_DEFAULT_RETENTION_HOURS = 336;
  * derived from the expiry rule (expiry days minus the safety margin).
  */
 export const RETENTION_METADATA_KEY = 'cdk-tracing:retention-hours';
+/** Per-tenant retention in hours, as `{ "<tenant>": hours }`, on the same bucket resource. */
+export const TENANT_RETENTION_METADATA_KEY = 'cdk-tracing:tenant-retention-hours';
 
 /** The expected retention plus what the synthesized output said about the bucket. */
 export interface ExpectedRetention extends RetentionView {
@@ -239,7 +241,13 @@ function fromTemplates(files: string[], bucket: string): ExpectedRetention {
   if (declared !== undefined) {
     const hours = Number(declared);
     if (!Number.isInteger(hours) || hours < 1) throw new UsageError(`${where}: Metadata ${RETENTION_METADATA_KEY} must be a whole number of hours (got ${JSON.stringify(declared)})`);
-    return { defaultHours: hours, perTenantHours: {}, source: where, notes: [] };
+    const perTenantHours: Record<string, number> = {};
+    const tenants = chosen.metadata[TENANT_RETENTION_METADATA_KEY] ?? {};
+    for (const [tenant, value] of Object.entries(tenants as Record<string, unknown>)) {
+      if (!Number.isInteger(value) || (value as number) < 1) throw new UsageError(`${where}: Metadata ${TENANT_RETENTION_METADATA_KEY}.${tenant} must be a whole number of hours (got ${JSON.stringify(value)})`);
+      perTenantHours[tenant] = value as number;
+    }
+    return { defaultHours: hours, perTenantHours, source: where, notes: [] };
   }
   const expiries = rulesFromCloudFormation(lifecycleRulesOf(chosen.props))
     .filter((r) => r.enabled && r.expirationDays !== undefined)

@@ -43,3 +43,14 @@ describe('Tempo key checker', () => {
     expect(unknownTempoOverrideKeys({ overrides: { t: { ingestion_rate_limit_bytes: 1 } } })).toEqual(['t: overrides.defaults.ingestion_rate_limit_bytes']);
   });
 });
+
+describe('schema checker and Go regexes in CRDs', () => {
+  test('PrometheusRule compiles and its (?i) pattern matches case-insensitively', () => {
+    const rule = (strategy: string) => ({
+      apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: { name: 'r' },
+      spec: { groups: [{ name: 'g', partial_response_strategy: strategy, rules: [{ alert: 'A', expr: 'up == 0' }] }] },
+    });
+    expect(manifestProblems([rule('WARN') as any])).toEqual([]);
+    expect(manifestProblems([rule('sometimes') as any])[0]).toMatch(/partial_response_strategy/);
+  });
+});

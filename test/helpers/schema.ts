@@ -23,7 +23,13 @@ const cache = new Map<string, ValidateFunction>();
 
 function getAjv(): Ajv {
   if (!ajv) {
-    ajv = new Ajv({ strict: false, allErrors: true });
+    // Some CRD schemas carry Go regexes with the inline flag (?i) (PrometheusRule partial_response_strategy);
+    // JavaScript has no inline flags, so strip it and compile case-insensitively.
+    const goRegExp = Object.assign(
+      (pattern: string, flags: string) => new RegExp(pattern.replace(/\(\?i\)/g, ''), pattern.includes('(?i)') ? `${flags}i` : flags),
+      { code: 'goRegExp' },
+    );
+    ajv = new Ajv({ strict: false, allErrors: true, code: { regExp: goRegExp as any } });
     addFormats(ajv);
     for (const f of ['int32', 'int64', 'float', 'double', 'byte', 'int-or-string']) ajv.addFormat(f, true);
   }

@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { TempoBucket } from '../../lib/aws/tempo-bucket';
 import { TempoOnEks } from '../../lib/aws/tempo-on-eks';
 import { Retention } from '../../lib/core/retention';
@@ -76,17 +77,29 @@ describe('from cdk.out', () => {
     expect(r.source).toMatch(/S\.template\.json \(.+\) \(ConfigMap .+\)$/);
   });
 
-  test('TempoBucket with an expiry backstop: retention is the expiry minus the 7-day margin', () => {
+  test('TempoBucket: retention and per-tenant retention come from the bucket\'s metadata', () => {
     const stack = new Stack(new App(), 'S');
-    new TempoBucket(stack, 'Tempo', { retention: Retention.days(14), expiryBackstop: Duration.days(30) });
+    new TempoBucket(stack, 'Tempo', {
+      retention: Retention.days(14), expiryBackstop: Duration.days(40), multitenancy: true,
+      tenants: [{ id: 'audit', retention: Retention.days(30) }, { id: 'web' }],
+    });
+    const r = retentionFromSynth(writeTemplate('bucket', stack), 'traces');
+    expect(r.defaultHours).toBe(14 * 24);
+    expect(r.perTenantHours).toEqual({ audit: 30 * 24, web: 14 * 24 });
+    expect(r.notes).toEqual([]);
+  });
+
+  test('a plain bucket with an expiry rule: retention is the expiry minus the 7-day margin', () => {
+    const stack = new Stack(new App(), 'S');
+    new s3.Bucket(stack, 'Tempo', { lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }, { prefix: 'single-tenant/', expiration: Duration.days(30) }] });
     const r = retentionFromSynth(writeTemplate('bucket', stack), 'traces');
     expect(r.defaultHours).toBe(23 * 24);
     expect(r.notes).toEqual(['retention derived from the template: shortest expiry 30 days minus the 7-day safety margin']);
   });
 
-  test('TempoBucket without a backstop cannot tell the retention', () => {
+  test('a plain bucket without metadata or expiry cannot tell the retention', () => {
     const stack = new Stack(new App(), 'S');
-    new TempoBucket(stack, 'Tempo', {});
+    new s3.Bucket(stack, 'Tempo', { lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }] });
     expect(() => retentionFromSynth(writeTemplate('plain', stack), 'traces')).toThrow(/\(Tempo[A-Za-z0-9]+\) has no expiry rule to derive the retention from; pass --retention$/);
   });
 });
