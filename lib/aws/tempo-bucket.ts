@@ -39,7 +39,10 @@ export interface TempoBucketProps extends TempoTenancyProps {
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
-   * Bucket for S3 server access logs.
+   * Bucket for S3 server access logs. With a bucket of your own, enable the
+   * feature flag `@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy` in your app,
+   * or aws-cdk-lib grants log delivery through ACLs, which buckets with
+   * `BUCKET_OWNER_ENFORCED` ownership reject.
    * @default - a dedicated private, encrypted, TLS-only log bucket whose logs expire after 90 days
    */
   readonly serverAccessLogsBucket?: s3.IBucket;
