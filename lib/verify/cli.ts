@@ -60,7 +60,8 @@ Expected retention (one of; default: ./dist, then ./cdk.out):
   --synth <path>         synthesized output: dist/ or a *.k8s.yaml (reads
                          backend_worker.compaction.block_retention and per-tenant
                          overrides), or cdk.out/ or a *.template.json (reads the
-                         Tempo bucket's lifecycle expiry)
+                         Tempo bucket's retention metadata, or else its
+                         lifecycle expiry minus the 7-day margin)
 
 Tuning:
   --grace <dur>          time past retention Tempo may still hold a block
