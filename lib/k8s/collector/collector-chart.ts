@@ -1,9 +1,7 @@
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { validateDnsLabel } from '../../core/names';
-import { PART_OF } from '../labels';
-import { RESTRICTED_NAMESPACE_LABELS } from '../pod-security';
+import { createRestrictedNamespace } from '../namespace';
 import { TracingCollector, TracingCollectorProps } from './collector';
 
 /** Props of {@link TracingCollectorChart}. */
@@ -25,13 +23,7 @@ export class TracingCollectorChart extends Chart {
     super(scope, id, { namespace: props.namespace, disableResourceNameHashes: true });
     validateDnsLabel(this.node.path, 'namespace', props.namespace);
     if (props.createNamespace ?? true) {
-      const ns = new kplus.k8s.KubeNamespace(this, 'Namespace', {
-        metadata: {
-          name: props.namespace,
-          labels: { ...RESTRICTED_NAMESPACE_LABELS, 'app.kubernetes.io/part-of': PART_OF, 'app.kubernetes.io/managed-by': PART_OF },
-        },
-      });
-      ApiObject.of(ns).addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+      createRestrictedNamespace(this, 'Namespace', props.namespace);
     }
     this.collector = new TracingCollector(this, 'Collector', props);
   }
