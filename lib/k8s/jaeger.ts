@@ -301,7 +301,7 @@ export class Jaeger extends Construct {
         selector: { matchLabels: collectorSelector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
         template: {
-          metadata: { labels: collectorLabels, annotations: { 'checksum/config': configChecksum(normalizeTokens(collectorYaml)) } },
+          metadata: { labels: collectorLabels, annotations: { 'checksum/config': configChecksum(collectorYaml) } },
           spec: this.serverPodSpec({
             component: 'collector',
             selector: collectorSelector,
@@ -343,7 +343,7 @@ export class Jaeger extends Construct {
         selector: { matchLabels: querySelector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
         template: {
-          metadata: { labels: queryLabels, annotations: { 'checksum/config': configChecksum(normalizeTokens(queryYaml)) } },
+          metadata: { labels: queryLabels, annotations: { 'checksum/config': configChecksum(queryYaml) } },
           spec: this.serverPodSpec({
             component: 'query',
             selector: querySelector,
@@ -704,9 +704,6 @@ function policyScript(s: JaegerStorageConfig): string {
   return lines.join('\n');
 }
 
-function normalizeTokens(text: string): string {
-  return text.replace(/\$\{Token\[[^\]]*\]\}/g, '${Token}');
-}
 
 function resolveCollector(path: string, o: JaegerCollectorOptions = {}) {
   const minReplicas = o.minReplicas ?? 2;

@@ -280,7 +280,7 @@ export class Tempo extends Construct {
         sizing: this.sizing!,
         kafka,
         configMapName: this.configMap.name,
-        configChecksum: configChecksum(normalizeTokens(configYaml), normalizeTokens(overridesYaml ?? '')),
+        configChecksum: configChecksum(configYaml, overridesYaml ?? ''),
         serviceAccountName: this.serviceAccountName,
         region: storage.region,
         storageClassName: props.storageClassName,
@@ -347,7 +347,7 @@ export class Tempo extends Construct {
         template: {
           metadata: {
             labels,
-            annotations: { 'checksum/config': configChecksum(normalizeTokens(configYaml), normalizeTokens(overridesYaml ?? '')) },
+            annotations: { 'checksum/config': configChecksum(configYaml, overridesYaml ?? '') },
           },
           spec: {
             serviceAccountName: this.serviceAccountName,
@@ -451,10 +451,6 @@ export class Tempo extends Construct {
   }
 }
 
-// Token strings are not stable between synths; hash a stable form so the checksum does not roll pods on every deploy.
-function normalizeTokens(text: string): string {
-  return text.replace(/\$\{Token\[[^\]]*\]\}/g, '${Token}');
-}
 
 function resolveStorage(path: string, storage: TempoS3StorageProps) {
   const prefix = storage.prefix;
