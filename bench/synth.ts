@@ -13,7 +13,10 @@ const out = (p: string) => path.join(root, 'out', p);
 const runs = Number(process.env.BENCH_RUNS ?? '5');
 
 const scenarios: Scenario[] = [
-  { name: 'default Kubernetes app (k8s-main)', args: [out('bin/k8s-main.js')], env: { CDK8S_OUTDIR: 'TMP' } },
+  // What `npm run synth:k8s` and cdk8s.yaml run: the esbuild bundle of out/bin/k8s-main.js (scripts/bundle.js).
+  { name: 'default Kubernetes app (k8s-main, bundled)', args: [out('bundle/k8s-main.js')], env: { CDK8S_OUTDIR: 'TMP' } },
+  // The same app as plain tsc output, to show what the bundle saves.
+  { name: 'default Kubernetes app (k8s-main, unbundled)', args: [out('bin/k8s-main.js')], env: { CDK8S_OUTDIR: 'TMP' } },
   { name: 'default CloudFormation app (aws-main)', args: [out('bin/aws-main.js')], env: { CDK_OUTDIR: 'TMP' } },
   ...[1, 10, 50].map((n) => ({ name: `GitOps app, ${n} environment(s)`, args: [out('bench/apps/gitops-n.js'), String(n)], env: { BENCH_OUTDIR: 'TMP' } })),
   ...[1, 10, 100].map((n) => ({ name: `Tempo, ${n} tenant(s)`, args: [out('bench/apps/tempo-tenants.js'), String(n)], env: { BENCH_OUTDIR: 'TMP' } })),
@@ -55,3 +58,9 @@ writeFileSync(path.join(root, 'bench', 'results.json'), `${JSON.stringify({ node
 console.log(`| scenario | median wall (s) | median peak RSS (MB) | runs (s) |`);
 console.log(`|---|---|---|---|`);
 for (const r of results) console.log(`| ${r.name} | ${r.medianWallSeconds.toFixed(2)} | ${r.medianMaxRssMb} | ${r.wallSeconds.map((w) => w.toFixed(2)).join(' ')} |`);
+// Linear growth shows as a constant marginal cost per environment (per tenant) between sizes.
+const wallOf = (name: string) => results.find((r) => r.name === name)!.medianWallSeconds;
+const marginal = (label: string, unit: string, sizes: number[]) => console.log(`${label}: ${sizes.slice(1).map((n, i) =>
+  `${sizes[i]}→${n}: ${(((wallOf(`${label}, ${n} ${unit}`) - wallOf(`${label}, ${sizes[i]} ${unit}`)) / (n - sizes[i])) * 1000).toFixed(1)} ms each`).join(', ')}`);
+marginal('GitOps app', 'environment(s)', [1, 10, 50]);
+marginal('Tempo', 'tenant(s)', [1, 10, 100]);

@@ -1,5 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+// The generated L1s only (the same module as kplus.k8s): the package root would also load every L2.
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { configError } from '../core/errors';
 import { validateDnsLabel } from '../core/names';
@@ -54,7 +55,7 @@ export interface TracingDashboardsProps {
 export class TracingDashboards extends Construct {
   /** Dashboard models by uid. */
   public readonly dashboards: Record<string, Record<string, unknown>>;
-  public readonly configMap?: kplus.k8s.KubeConfigMap;
+  public readonly configMap?: k8s.KubeConfigMap;
   public readonly operatorObjects: ApiObject[] = [];
 
   constructor(scope: Construct, id: string, props: TracingDashboardsProps) {
@@ -108,7 +109,7 @@ export class TracingDashboards extends Construct {
         }));
       }
     } else {
-      this.configMap = new kplus.k8s.KubeConfigMap(this, 'ConfigMap', {
+      this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
         metadata: {
           name,
           labels: { ...labels, grafana_dashboard: delivery.labelValue },

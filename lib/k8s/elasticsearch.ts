@@ -1,5 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+// The generated L1s only (the same module as kplus.k8s): the package root would also load every L2.
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { configError } from '../core/errors';
 import { validateDnsLabel } from '../core/names';
@@ -8,8 +9,6 @@ import { IMAGES, versionOfImage } from '../core/versions';
 import { toYaml } from '../render/yaml';
 import { JaegerStorage } from './jaeger-storage';
 import { standardLabels } from './labels';
-
-const k8s = kplus.k8s;
 
 /** HTTP port of Elasticsearch. */
 export const ELASTICSEARCH_HTTP_PORT = 9200;
@@ -186,7 +185,7 @@ export class ElasticsearchCluster extends Construct {
     });
 
     const clusterSelector = { 'elasticsearch.k8s.elastic.co/cluster-name': this.name };
-    const from: kplus.k8s.NetworkPolicyPeer[] = [
+    const from: k8s.NetworkPolicyPeer[] = [
       { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'jaeger' } } },
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': operatorNamespace } } },
       ...(props.allowedNamespaces ?? []).map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } })),

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+// The generated L1s only (the same module as kplus.k8s): the package root would also load every L2.
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { configError } from '../core/errors';
 import { validateDnsLabel } from '../core/names';
@@ -250,7 +251,7 @@ export class TracingDatasources extends Construct implements ITracingDatasourceU
   public readonly knownUids: string[];
   public readonly spanMetrics: SpanMetrics;
   /** The sidecar ConfigMap, with sidecar delivery. */
-  public readonly configMap?: kplus.k8s.KubeConfigMap;
+  public readonly configMap?: k8s.KubeConfigMap;
   /** The GrafanaDatasource objects, with operator delivery. */
   public readonly operatorObjects: ApiObject[] = [];
 
@@ -387,7 +388,7 @@ export class TracingDatasources extends Construct implements ITracingDatasourceU
         }));
       }
     } else {
-      this.configMap = new kplus.k8s.KubeConfigMap(this, 'ConfigMap', {
+      this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
         metadata: { name: instance, labels: { ...labels, grafana_datasource: delivery.labelValue } },
         data: { [`${instance}.yaml`]: toYaml(renderDatasourceProvisioningFile(models)) },
       });

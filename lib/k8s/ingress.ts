@@ -1,5 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+// The generated L1s only (the same module as kplus.k8s): the package root would also load every L2.
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { configError } from '../core/errors';
 import { validateDnsLabel } from '../core/names';
@@ -8,7 +9,6 @@ import { wiringLabels } from './prometheus';
 
 export * from './ingress-options';
 
-const k8s = kplus.k8s;
 const HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
 const NGINX = 'nginx.ingress.kubernetes.io';
 const ALB = 'alb.ingress.kubernetes.io';
@@ -48,8 +48,8 @@ export interface TracingIngressProps {
 export class TracingIngress extends Construct {
   public readonly name: string;
   public readonly host: string;
-  public readonly ingress: kplus.k8s.KubeIngress;
-  public readonly networkPolicy: kplus.k8s.KubeNetworkPolicy;
+  public readonly ingress: k8s.KubeIngress;
+  public readonly networkPolicy: k8s.KubeNetworkPolicy;
   /** The cert-manager Certificate, when one is created. */
   public readonly certificate?: ApiObject;
   /** Name of the TLS Secret, when TLS terminates at the controller from a Secret. */
@@ -201,7 +201,7 @@ export class TracingIngress extends Construct {
 
     const ports = [...new Set([backend.port, ...(controller.kind === 'alb' ? [backend.healthCheckPort] : [])])]
       .map((port) => ({ port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' }));
-    const from: kplus.k8s.NetworkPolicyPeer[] = controller.kind === 'nginx'
+    const from: k8s.NetworkPolicyPeer[] = controller.kind === 'nginx'
       ? [{
         namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': controller.nginxOptions!.namespace } },
         podSelector: { matchLabels: controller.nginxOptions!.podLabels },

@@ -1,5 +1,8 @@
 import { ApiObject, Chart } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+// The cdk8s-plus workload types, erased at compile time; EnvValue from its own module, because the
+// package root would also load every cdk8s-plus L2 construct at start-up.
+import type * as kplus from 'cdk8s-plus-28';
+import { EnvValue } from 'cdk8s-plus-28/lib/container';
 import { Construct } from 'constructs';
 import { configError } from '../core/errors';
 import { validateDnsLabel } from '../core/names';
@@ -267,8 +270,8 @@ export function instrumentWorkload(workload: kplus.AbstractPod, options: Workloa
           `remove it from the container, instrumentWorkload sets it from the collector`);
       }
       c.env.addVariable(v.name, v.fieldPath
-        ? kplus.EnvValue.fromFieldRef(v.fieldPath as kplus.EnvFieldPaths)
-        : kplus.EnvValue.fromValue(v.value!));
+        ? EnvValue.fromFieldRef(v.fieldPath as kplus.EnvFieldPaths)
+        : EnvValue.fromValue(v.value!));
     }
   }
 }

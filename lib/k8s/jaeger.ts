@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+// The generated L1s only (the same module as kplus.k8s): the package root would also load every L2.
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { configError } from '../core/errors';
 import { validateDnsLabel } from '../core/names';
@@ -22,8 +23,6 @@ import { configChecksum } from './checksum';
 import { JaegerIndexRotation, JaegerStorage, ResolvedJaegerStorage, resolveJaegerStorage } from './jaeger-storage';
 import { selectorLabels, standardLabels } from './labels';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
-
-const k8s = kplus.k8s;
 
 /** Jaeger's images run as this UID and GID (cmd/jaeger/Dockerfile). */
 export const JAEGER_UID = 10001;
@@ -222,10 +221,10 @@ export class Jaeger extends Construct {
   public readonly queryConfig: Record<string, unknown>;
   public readonly sampling: ResolvedSampling;
   public readonly serviceAccountName: string;
-  public readonly collectorService: kplus.k8s.KubeService;
-  public readonly queryService: kplus.k8s.KubeService;
-  public readonly collectorDeployment: kplus.k8s.KubeDeployment;
-  public readonly queryDeployment: kplus.k8s.KubeDeployment;
+  public readonly collectorService: k8s.KubeService;
+  public readonly queryService: k8s.KubeService;
+  public readonly collectorDeployment: k8s.KubeDeployment;
+  public readonly queryDeployment: k8s.KubeDeployment;
   /** Path prefix of the UI and API. */
   public readonly basePath: string;
 
@@ -415,7 +414,7 @@ export class Jaeger extends Construct {
 
   // ---------------------------------------------------------------------------
 
-  private credentialEnv(usernameEnv = JAEGER_ES_USERNAME_ENV, passwordEnv = JAEGER_ES_PASSWORD_ENV): kplus.k8s.EnvVar[] {
+  private credentialEnv(usernameEnv = JAEGER_ES_USERNAME_ENV, passwordEnv = JAEGER_ES_PASSWORD_ENV): k8s.EnvVar[] {
     const auth = this.resolved.basicAuth;
     if (!auth) return [];
     return [
@@ -426,7 +425,7 @@ export class Jaeger extends Construct {
     ];
   }
 
-  private caVolume(): { volumes: kplus.k8s.Volume[]; mounts: kplus.k8s.VolumeMount[] } {
+  private caVolume(): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
     const ca = this.resolved.caSecret;
     if (!ca) return { volumes: [], mounts: [] };
     return {
@@ -437,8 +436,8 @@ export class Jaeger extends Construct {
 
   private serverPodSpec(o: {
     component: string; selector: Record<string, string>; configMapName: string; ports: JaegerPort[]; resources: ContainerResources;
-    extraVolumes?: kplus.k8s.Volume[]; extraMounts?: kplus.k8s.VolumeMount[];
-  }): kplus.k8s.PodSpec {
+    extraVolumes?: k8s.Volume[]; extraMounts?: k8s.VolumeMount[];
+  }): k8s.PodSpec {
     const q = (v: string) => k8s.Quantity.fromString(v);
     const probe = { httpGet: { path: JAEGER_HEALTH_PATH, port: k8s.IntOrString.fromString(JAEGER_HEALTH.name) }, timeoutSeconds: 5 };
     const ca = this.caVolume();
@@ -488,7 +487,7 @@ export class Jaeger extends Construct {
     };
   }
 
-  private service(id: string, name: string, labels: Record<string, string>, selector: Record<string, string>, ports: JaegerPort[]): kplus.k8s.KubeService {
+  private service(id: string, name: string, labels: Record<string, string>, selector: Record<string, string>, ports: JaegerPort[]): k8s.KubeService {
     return new k8s.KubeService(this, id, {
       metadata: { name, labels },
       spec: {
@@ -507,7 +506,7 @@ export class Jaeger extends Construct {
   }
 
   private networkPolicy(id: string, name: string, labels: Record<string, string>, selector: Record<string, string>, ports: JaegerPort[], allowed?: string[]): void {
-    const from: kplus.k8s.NetworkPolicyPeer[] = allowed
+    const from: k8s.NetworkPolicyPeer[] = allowed
       ? allowed.map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } }))
       : [{ namespaceSelector: {} }];
     new k8s.KubeNetworkPolicy(this, id, {
@@ -522,8 +521,8 @@ export class Jaeger extends Construct {
 
   private jobPod(o: {
     component: string; image: string; invocation: JaegerCliInvocation; resources?: ContainerResources;
-    initContainers?: kplus.k8s.Container[]; extraVolumes?: kplus.k8s.Volume[];
-  }): kplus.k8s.PodTemplateSpec {
+    initContainers?: k8s.Container[]; extraVolumes?: k8s.Volume[];
+  }): k8s.PodTemplateSpec {
     const ca = this.caVolume();
     return {
       metadata: { labels: { ...this.labelsFor(o.component, o.image), 'cdk-tracing.io/maintenance': 'true' } },
@@ -539,7 +538,7 @@ export class Jaeger extends Construct {
     };
   }
 
-  private jobContainer(name: string, image: string, invocation: JaegerCliInvocation, resources: ContainerResources, mounts: kplus.k8s.VolumeMount[]): kplus.k8s.Container {
+  private jobContainer(name: string, image: string, invocation: JaegerCliInvocation, resources: ContainerResources, mounts: k8s.VolumeMount[]): k8s.Container {
     const q = (v: string) => k8s.Quantity.fromString(v);
     return {
       name,
@@ -556,7 +555,7 @@ export class Jaeger extends Construct {
     };
   }
 
-  private cronJob(id: string, name: string, component: string, schedule: string, template: kplus.k8s.PodTemplateSpec): kplus.k8s.KubeCronJob {
+  private cronJob(id: string, name: string, component: string, schedule: string, template: k8s.PodTemplateSpec): k8s.KubeCronJob {
     return new k8s.KubeCronJob(this, id, {
       metadata: { name, labels: template.metadata!.labels },
       spec: {
@@ -581,8 +580,8 @@ export class Jaeger extends Construct {
     if (s.rotation.mode === 'daily') return;
 
     const init = renderRolloverInit(s);
-    const initContainers: kplus.k8s.Container[] = [];
-    const extraVolumes: kplus.k8s.Volume[] = [];
+    const initContainers: k8s.Container[] = [];
+    const extraVolumes: k8s.Volume[] = [];
     let policyJson = '';
     if (r.managePolicy) {
       policyJson = `${JSON.stringify(renderRolloverPolicy(s), null, 2)}\n`;
@@ -642,7 +641,7 @@ export class Jaeger extends Construct {
       ...(trust ? [`-Djavax.net.ssl.trustStore=${TRUSTSTORE_DIR}/${trust.key ?? 'truststore.p12'}`, '-Djavax.net.ssl.trustStoreType=PKCS12',
         '-Djavax.net.ssl.trustStorePassword=$(TRUSTSTORE_PASSWORD)'] : [])].join(' ');
     const q = (v: string) => k8s.Quantity.fromString(v);
-    const template: kplus.k8s.PodTemplateSpec = {
+    const template: k8s.PodTemplateSpec = {
       metadata: { labels: { ...this.labelsFor('spark-dependencies', image), 'cdk-tracing.io/maintenance': 'true' } },
       spec: {
         restartPolicy: 'OnFailure',

@@ -1,11 +1,12 @@
-import * as kplus from 'cdk8s-plus-28';
+// The generated L1s only (the same module as kplus.k8s): the package root would also load every L2.
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 
 /**
  * Pod- and container-level security contexts that satisfy the Pod Security
  * Standard "restricted" profile: non-root, no privilege escalation, all
  * capabilities dropped, RuntimeDefault seccomp, read-only root filesystem.
  */
-export function restrictedPodSecurityContext(uid: number, gid: number): kplus.k8s.PodSecurityContext {
+export function restrictedPodSecurityContext(uid: number, gid: number): k8s.PodSecurityContext {
   return {
     runAsNonRoot: true,
     runAsUser: uid,
@@ -16,7 +17,7 @@ export function restrictedPodSecurityContext(uid: number, gid: number): kplus.k8
   };
 }
 
-export function restrictedContainerSecurityContext(uid: number, gid: number): kplus.k8s.SecurityContext {
+export function restrictedContainerSecurityContext(uid: number, gid: number): k8s.SecurityContext {
   return {
     runAsNonRoot: true,
     runAsUser: uid,

@@ -1,4 +1,5 @@
-import * as kplus from 'cdk8s-plus-28';
+// The generated L1s only (the same module as kplus.k8s): the package root would also load every L2.
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { ContainerResources, goMemLimit } from '../core/quantities';
 import { TEMPO_GRPC_PORT, TEMPO_HTTP_PORT, TEMPO_MEMBERLIST_PORT, TEMPO_RECEIVER_PORTS } from '../core/tempo-ports';
@@ -11,7 +12,6 @@ import { ResolvedTempoKafka, StrimziKafkaCluster, TempoKafka } from './kafka';
 import { standardLabels } from './labels';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
 
-const k8s = kplus.k8s;
 const q = (v: string) => k8s.Quantity.fromString(v);
 const TEMPO_UID = 10001;
 const GOMEMLIMIT_RATIO = 0.85;
@@ -137,10 +137,10 @@ export interface TempoComponentWorkload {
   readonly target: string;
   readonly kind: Workload;
   readonly name: string;
-  readonly deployment?: kplus.k8s.KubeDeployment;
-  readonly statefulSet?: kplus.k8s.KubeStatefulSet;
-  readonly hpa?: kplus.k8s.KubeHorizontalPodAutoscalerV2;
-  readonly pdb?: kplus.k8s.KubePodDisruptionBudget;
+  readonly deployment?: k8s.KubeDeployment;
+  readonly statefulSet?: k8s.KubeStatefulSet;
+  readonly hpa?: k8s.KubeHorizontalPodAutoscalerV2;
+  readonly pdb?: k8s.KubePodDisruptionBudget;
 }
 
 /**
@@ -155,11 +155,11 @@ export class TempoMicroservices extends Construct {
   /** Every workload, by target. */
   public readonly workloads: TempoComponentWorkload[] = [];
   /** The query-frontend Service (`<name>`): the query endpoint. */
-  public readonly queryService: kplus.k8s.KubeService;
+  public readonly queryService: k8s.KubeService;
   /** The distributor Service (`<name>-distributor`): the receiver endpoints. */
-  public readonly distributorService: kplus.k8s.KubeService;
+  public readonly distributorService: k8s.KubeService;
   /** Admits clients on the query port and the receivers. */
-  public readonly networkPolicy: kplus.k8s.KubeNetworkPolicy;
+  public readonly networkPolicy: k8s.KubeNetworkPolicy;
   /** Present with `TempoKafka.strimzi()`. */
   public readonly strimzi?: StrimziKafkaCluster;
   /** Labels every Tempo pod of this install carries (not the Kafka brokers). */
@@ -220,7 +220,7 @@ export class TempoMicroservices extends Construct {
 
     // Clients: the query port (and /metrics) on every pod, the receivers on the distributors.
     const allowed = props.allowedNamespaces;
-    const from: kplus.k8s.NetworkPolicyPeer[] = allowed
+    const from: k8s.NetworkPolicyPeer[] = allowed
       ? allowed.map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } }))
       : [{ namespaceSelector: {} }];
     const port = (p: number, protocol = 'TCP') => ({ port: k8s.IntOrString.fromNumber(p), protocol });
@@ -267,7 +267,7 @@ export class TempoMicroservices extends Construct {
     return { ...this.instanceSelector, 'app.kubernetes.io/component': component };
   }
 
-  private headless(id: string, name: string, component: string, selector: Record<string, string>, ports: kplus.k8s.ServicePort[], publishNotReady: boolean) {
+  private headless(id: string, name: string, component: string, selector: Record<string, string>, ports: k8s.ServicePort[], publishNotReady: boolean) {
     return new k8s.KubeService(this, id, {
       metadata: { name, labels: this.labels(component) },
       spec: { clusterIp: 'None', ...(publishNotReady ? { publishNotReadyAddresses: true } : {}), selector, ports },
@@ -282,7 +282,7 @@ export class TempoMicroservices extends Construct {
     const r: ContainerResources = spec.size.resources;
     const readyProbe = { httpGet: { path: '/ready', port: k8s.IntOrString.fromString('http') } };
     const sasl = spec.kafkaClient ? p.kafka.saslPlain : undefined;
-    const env: kplus.k8s.EnvVar[] = [
+    const env: k8s.EnvVar[] = [
       { name: 'GOMEMLIMIT', value: goMemLimit(r.memoryLimit, GOMEMLIMIT_RATIO) },
       { name: 'AWS_REGION', value: p.region },
       ...(sasl ? [
@@ -290,14 +290,14 @@ export class TempoMicroservices extends Construct {
         { name: TEMPO_KAFKA_SASL_PASSWORD_ENV, valueFrom: { secretKeyRef: { name: sasl.secretName, key: sasl.passwordKey } } },
       ] : []),
     ];
-    const ports: kplus.k8s.ContainerPort[] = [
+    const ports: k8s.ContainerPort[] = [
       { name: 'http', containerPort: TEMPO_HTTP_PORT, protocol: 'TCP' },
       { name: 'grpc', containerPort: TEMPO_GRPC_PORT, protocol: 'TCP' },
       { name: 'memberlist', containerPort: TEMPO_MEMBERLIST_PORT, protocol: 'TCP' },
       ...(spec.receivers ? TEMPO_RECEIVER_PORTS.map((rp) => ({ name: rp.name, containerPort: rp.port, protocol: rp.protocol })) : []),
     ];
     const multi = (spec.size.autoscaling?.maxReplicas ?? spec.size.replicas) > 1;
-    const podSpec: kplus.k8s.PodSpec = {
+    const podSpec: k8s.PodSpec = {
       serviceAccountName: p.serviceAccountName,
       automountServiceAccountToken: false,
       securityContext: restrictedPodSecurityContext(TEMPO_UID, TEMPO_UID),

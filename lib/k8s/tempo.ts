@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+// The generated L1s only (the same module as kplus.k8s): the package root would also load every L2.
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { configError } from '../core/errors';
 import { validateDnsLabel } from '../core/names';
@@ -18,8 +19,6 @@ import { ResolvedTempoKafka, TempoKafkaTopicSettings, resolveTempoKafka } from '
 import { selectorLabels, standardLabels } from './labels';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
 import { TempoDeploymentMode, TempoMicroservices, tempoMicroservicesHosts } from './tempo-distributed';
-
-const k8s = kplus.k8s;
 
 /** Tempo's image runs as this UID and GID (cmd/tempo/Dockerfile). */
 export const TEMPO_UID = 10001;
@@ -158,16 +157,16 @@ export class Tempo extends Construct {
   /** Rendered runtime overrides, when tenants have their own settings. */
   public readonly overrides?: Record<string, unknown>;
   /** The tempo.yaml (and overrides) ConfigMap, shared by every workload. */
-  public readonly configMap: kplus.k8s.KubeConfigMap;
+  public readonly configMap: k8s.KubeConfigMap;
   /** The Service clients query (monolithic: the only Service; microservices: the query-frontend's, same name). */
-  public readonly service: kplus.k8s.KubeService;
+  public readonly service: k8s.KubeService;
   /** The Service receiving traces (monolithic: {@link service}; microservices: the distributor's). */
-  public readonly ingestService: kplus.k8s.KubeService;
+  public readonly ingestService: k8s.KubeService;
   /** The monolithic StatefulSet; undefined in microservices mode (see {@link microservices}). */
-  public readonly statefulSet?: kplus.k8s.KubeStatefulSet;
+  public readonly statefulSet?: k8s.KubeStatefulSet;
   /** The NetworkPolicy admitting clients. */
-  public readonly networkPolicy: kplus.k8s.KubeNetworkPolicy;
-  public readonly serviceAccount: kplus.k8s.KubeServiceAccount;
+  public readonly networkPolicy: k8s.KubeNetworkPolicy;
+  public readonly serviceAccount: k8s.KubeServiceAccount;
   /** Labels selecting Tempo's pods (microservices: every component's pods). */
   public readonly selector: Record<string, string>;
   /** The distributed shape, in microservices mode. */
@@ -296,7 +295,7 @@ export class Tempo extends Construct {
       return;
     }
 
-    const servicePorts: kplus.k8s.ServicePort[] = [
+    const servicePorts: k8s.ServicePort[] = [
       { name: 'http', port: TEMPO_HTTP_PORT, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP', appProtocol: 'http' },
       { name: 'grpc', port: TEMPO_GRPC_PORT, targetPort: k8s.IntOrString.fromString('grpc'), protocol: 'TCP', appProtocol: 'grpc' },
       ...TEMPO_RECEIVER_PORTS.map((r) => ({
@@ -325,7 +324,7 @@ export class Tempo extends Construct {
       },
     });
 
-    const containerPorts: kplus.k8s.ContainerPort[] = [
+    const containerPorts: k8s.ContainerPort[] = [
       { name: 'http', containerPort: TEMPO_HTTP_PORT, protocol: 'TCP' },
       { name: 'grpc', containerPort: TEMPO_GRPC_PORT, protocol: 'TCP' },
       { name: 'memberlist', containerPort: TEMPO_MEMBERLIST_PORT, protocol: 'TCP' },
@@ -397,13 +396,13 @@ export class Tempo extends Construct {
       },
     });
 
-    const publicPorts: kplus.k8s.NetworkPolicyPort[] = [
+    const publicPorts: k8s.NetworkPolicyPort[] = [
       { port: k8s.IntOrString.fromNumber(TEMPO_HTTP_PORT), protocol: 'TCP' },
       { port: k8s.IntOrString.fromNumber(TEMPO_GRPC_PORT), protocol: 'TCP' },
       ...TEMPO_RECEIVER_PORTS.map((r) => ({ port: k8s.IntOrString.fromNumber(r.port), protocol: r.protocol })),
     ];
     const allowed = validatedNamespaces(path, props.allowedNamespaces);
-    const from: kplus.k8s.NetworkPolicyPeer[] = allowed
+    const from: k8s.NetworkPolicyPeer[] = allowed
       ? allowed.map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } }))
       : [{ namespaceSelector: {} }];
     this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {

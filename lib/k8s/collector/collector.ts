@@ -1,5 +1,6 @@
 import { ApiObject, Chart, JsonPatch } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+// The generated L1s only (the same module as kplus.k8s): the package root would also load every L2.
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { configError } from '../../core/errors';
 import { validateDnsLabel } from '../../core/names';
@@ -18,8 +19,6 @@ import { configChecksum } from '../checksum';
 import { selectorLabels, standardLabels } from '../labels';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod-security';
 import { CollectorBackend } from './backend';
-
-const k8s = kplus.k8s;
 
 /** The collector images run as this UID and GID. */
 export const COLLECTOR_UID = 10001;
@@ -107,7 +106,7 @@ export interface CollectorAgentOptions {
    * Tolerations so agents also run on tainted nodes.
    * @default - tolerate every taint (an agent belongs on every node)
    */
-  readonly tolerations?: kplus.k8s.Toleration[];
+  readonly tolerations?: k8s.Toleration[];
 }
 
 /** Options of a scalable tier (gateway, sampler). */
@@ -228,8 +227,8 @@ export interface CollectorTier {
   readonly config: Record<string, unknown>;
   /** Image in use. */
   readonly image: string;
-  readonly configMap: kplus.k8s.KubeConfigMap;
-  readonly service: kplus.k8s.KubeService;
+  readonly configMap: k8s.KubeConfigMap;
+  readonly service: k8s.KubeService;
   /** Labels selecting the tier's pods. */
   readonly selector: Record<string, string>;
 }
@@ -400,7 +399,7 @@ export class TracingCollector extends Construct {
     return selectorLabels({ name: 'opentelemetry-collector', instance: this.name, component });
   }
 
-  private container(image: string, resources: ContainerResources, ports: readonly CollectorListenPort[], extraEnv: kplus.k8s.EnvVar[], extraMounts: kplus.k8s.VolumeMount[]): kplus.k8s.Container {
+  private container(image: string, resources: ContainerResources, ports: readonly CollectorListenPort[], extraEnv: k8s.EnvVar[], extraMounts: k8s.VolumeMount[]): k8s.Container {
     const q = (v: string) => k8s.Quantity.fromString(v);
     const health = { httpGet: { path: '/', port: k8s.IntOrString.fromString('health') } };
     return {
@@ -434,11 +433,11 @@ export class TracingCollector extends Construct {
     };
   }
 
-  private configMap(id: string, name: string, labels: Record<string, string>, configYaml: string, extra: Record<string, string> = {}): kplus.k8s.KubeConfigMap {
+  private configMap(id: string, name: string, labels: Record<string, string>, configYaml: string, extra: Record<string, string> = {}): k8s.KubeConfigMap {
     return new k8s.KubeConfigMap(this, id, { metadata: { name: `${name}-config`, labels }, data: { [COLLECTOR_CONFIG_FILE]: configYaml, ...extra } });
   }
 
-  private servicePorts(ports: readonly CollectorListenPort[], withMetrics: boolean): kplus.k8s.ServicePort[] {
+  private servicePorts(ports: readonly CollectorListenPort[], withMetrics: boolean): k8s.ServicePort[] {
     return [
       ...ports.map((p) => ({
         name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: p.protocol,
@@ -448,7 +447,7 @@ export class TracingCollector extends Construct {
     ];
   }
 
-  private networkPolicy(id: string, name: string, labels: Record<string, string>, selector: Record<string, string>, ports: readonly CollectorListenPort[], from: kplus.k8s.NetworkPolicyPeer[]): void {
+  private networkPolicy(id: string, name: string, labels: Record<string, string>, selector: Record<string, string>, ports: readonly CollectorListenPort[], from: k8s.NetworkPolicyPeer[]): void {
     new k8s.KubeNetworkPolicy(this, id, {
       metadata: { name, labels },
       spec: {
@@ -546,7 +545,7 @@ export class TracingCollector extends Construct {
 
   private scalableTier(id: string, spec: {
     name: string; component: string; config: Record<string, unknown>; options: ResolvedScaling; kind: 'Deployment' | 'StatefulSet';
-    allowFrom: kplus.k8s.NetworkPolicyPeer[]; monitor?: CollectorServiceMonitorOptions; readsEndpointSlices?: boolean;
+    allowFrom: k8s.NetworkPolicyPeer[]; monitor?: CollectorServiceMonitorOptions; readsEndpointSlices?: boolean;
   }): CollectorTier {
     const { name, component, config, options, kind } = spec;
     const image = options.image ?? distributionFor(config).image;
@@ -585,7 +584,7 @@ export class TracingCollector extends Construct {
       spec: { type: 'ClusterIP', selector, ports: this.servicePorts(OTLP_RECEIVER_PORTS, true) },
     });
 
-    const podSpec: kplus.k8s.PodSpec = {
+    const podSpec: k8s.PodSpec = {
       serviceAccountName: name,
       automountServiceAccountToken: spec.readsEndpointSlices ?? false,
       securityContext: restrictedPodSecurityContext(COLLECTOR_UID, COLLECTOR_UID),
@@ -664,7 +663,7 @@ interface ResolvedAgent {
   readonly image?: string;
   readonly resourceDetectors: string[];
   readonly queueVolumeSize: string;
-  readonly tolerations: kplus.k8s.Toleration[];
+  readonly tolerations: k8s.Toleration[];
 }
 
 function resolveAgent(path: string, options: CollectorAgentOptions = {}): ResolvedAgent {
