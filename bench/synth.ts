@@ -17,6 +17,8 @@ const scenarios: Scenario[] = [
   { name: 'default Kubernetes app (k8s-main, bundled)', args: [out('bundle/k8s-main.js')], env: { CDK8S_OUTDIR: 'TMP' } },
   // The same app as plain tsc output, to show what the bundle saves.
   { name: 'default Kubernetes app (k8s-main, unbundled)', args: [out('bin/k8s-main.js')], env: { CDK8S_OUTDIR: 'TMP' } },
+  // Issue 8's target platform: Tempo, collector agent/gateway/sampler and Grafana datasources only.
+  { name: 'core platform: Tempo + collector + datasources (bundled)', args: [out('bundle/core-platform.js')], env: { BENCH_OUTDIR: 'TMP' } },
   { name: 'default CloudFormation app (aws-main)', args: [out('bin/aws-main.js')], env: { CDK_OUTDIR: 'TMP' } },
   ...[1, 10, 50].map((n) => ({ name: `GitOps app, ${n} environment(s)`, args: [out('bench/apps/gitops-n.js'), String(n)], env: { BENCH_OUTDIR: 'TMP' } })),
   ...[1, 10, 100].map((n) => ({ name: `Tempo, ${n} tenant(s)`, args: [out('bench/apps/tempo-tenants.js'), String(n)], env: { BENCH_OUTDIR: 'TMP' } })),

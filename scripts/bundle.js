@@ -27,9 +27,13 @@ const oneYaml = {
   },
 };
 
+// The synth entry, and the benchmark's core-platform app (measured against issue 8's 0.15 s target).
 esbuild.build({
-  entryPoints: [path.join(root, 'out', 'bin', 'k8s-main.js')],
-  outfile: path.join(root, 'out', 'bundle', 'k8s-main.js'),
+  entryPoints: {
+    'k8s-main': path.join(root, 'out', 'bin', 'k8s-main.js'),
+    'core-platform': path.join(root, 'out', 'bench', 'apps', 'core-platform.js'),
+  },
+  outdir: path.join(root, 'out', 'bundle'),
   bundle: true,
   platform: 'node',
   target: 'node20',

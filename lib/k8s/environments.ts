@@ -38,7 +38,8 @@ export function synthEnvironments<T>(
     const outdir = path.join(options.outdir, env.name);
     const app = new App({ outdir, yamlOutputType: YamlOutputType.FILE_PER_CHART, outputFileExtension: '.k8s.yaml' });
     build(app, env);
-    assertNoLeakedTokens(app.synthYaml(), `environments/${env.name}`);
+    // The JSON of the same documents shows a leaked token as well as the YAML, at a fraction of the cost.
+    assertNoLeakedTokens(JSON.stringify(app.charts.map((c) => c.toJson())), `environments/${env.name}`);
     return { app, outdir };
   });
   const written: string[] = [];

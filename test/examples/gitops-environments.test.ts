@@ -75,3 +75,17 @@ describe('GitOps layout for many environments', () => {
     for (const e of expected) expect(differing).toContain(e);
   });
 });
+
+describe('GitOps layout refuses leaked CDK tokens', () => {
+  test('a token in one environment fails the run and writes nothing', () => {
+    const { App, Stack } = require('aws-cdk-lib');
+    const s3 = require('aws-cdk-lib/aws-s3');
+    const { synthEnvironments, TempoChart } = require('../../lib/k8s');
+    const bucket = new s3.Bucket(new Stack(new App(), 'S'), 'B');
+    const dir = mkdtempSync(path.join(tmpdir(), 'gitops-leak-'));
+    expect(() => synthEnvironments([{ name: 'dev', spec: {} }], (app: any) => {
+      new TempoChart(app, 'tempo', { namespace: 'tracing', storage: { bucketName: bucket.bucketName, region: 'eu-west-1' } });
+    }, { outdir: dir })).toThrow(/\[environments\/dev\] unresolved CDK token/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
