@@ -4,8 +4,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Testing } from 'cdk8s';
 import { TempoOnS3, TempoOnS3Props } from '../lib/aws';
-import { Retention, TracingConfigError } from '../lib/core';
+import { Retention } from '../lib/core';
 import { TempoChart, TempoChartProps } from '../lib/k8s';
+import { expectConfigError } from './helpers/errors';
 
 const storage = { bucketName: 'b', region: 'eu-west-1' };
 
@@ -57,13 +58,6 @@ describe('bad input is rejected at synth time with a clear message', () => {
   });
 
   test.each(cases)('%s', (_name, build, path, problem, value, fix) => {
-    let error: unknown;
-    try { build(); } catch (e) { error = e; }
-    expect(error).toBeInstanceOf(TracingConfigError);
-    const message = (error as Error).message;
-    expect(message.startsWith(`[${path}] `)).toBe(true);
-    expect(message).toMatch(problem);
-    expect(message).toContain(`(got ${value}`);
-    expect(message).toMatch(fix);
+    expectConfigError(build, path, problem, value, fix);
   });
 });

@@ -1,7 +1,8 @@
 // Bad input to Tempo's microservices mode gets a clear error at synth time: construct path, the value, and the fix.
 import { Testing } from 'cdk8s';
-import { MB, TracingConfigError } from '../lib/core';
+import { MB } from '../lib/core';
 import { TempoChart, TempoChartProps, TempoDeploymentMode, TempoKafka, TempoMicroservicesOptions } from '../lib/k8s';
+import { expectConfigError } from './helpers/errors';
 
 const storage = { bucketName: 'b', region: 'eu-west-1' };
 
@@ -47,13 +48,6 @@ describe('Tempo microservices: bad input is rejected at synth time with a clear 
   });
 
   test.each(cases)('%s', (_name, build, path, problem, value, fix) => {
-    let error: unknown;
-    try { build(); } catch (e) { error = e; }
-    expect(error).toBeInstanceOf(TracingConfigError);
-    const message = (error as Error).message;
-    expect(message.startsWith(`[${path}] `)).toBe(true);
-    expect(message).toMatch(problem);
-    expect(message).toContain(`(got ${value}`);
-    expect(message).toMatch(fix);
+    expectConfigError(build, path, problem, value, fix);
   });
 });
