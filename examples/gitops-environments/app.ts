@@ -1,7 +1,9 @@
 /**
  * GitOps for many environments: one typed description, one directory per
  * environment under dist/environments/<name>/ with a kustomization.yaml that
- * Argo CD or Flux applies. AWS values come from the JSON `cdk deploy
+ * Argo CD or Flux applies. Each environment gets Tempo, the collector tier and
+ * an Ingress for Tempo's query API; retention, sizes, sampling, replicas and
+ * hosts differ per environment. AWS values come from the JSON `cdk deploy
  * --outputs-file` wrote for each environment's stack (set
  * GITOPS_OUTPUTS=path/to/outputs.json; the committed sample is used otherwise).
  *
@@ -9,7 +11,10 @@
  */
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { GitOpsEnvironment, readAwsValuesFile, Retention, synthEnvironments, TempoChart, tempoAwsValuesFrom } from '../../lib/k8s';
+import {
+  CertificateIssuer, CollectorBackend, GitOpsEnvironment, IngressAuth, IngressBackend, IngressController, IngressTls,
+  readAwsValuesFile, Retention, synthEnvironments, TempoChart, tempoAwsValuesFrom, TraceSampling, TracingCollectorChart, TracingIngress,
+} from '../../lib/k8s';
 import sampleOutputs from './outputs.json';
 
 /** What differs between environments. Everything else is shared. */
@@ -21,23 +26,62 @@ export interface TracingEnvironmentSpec {
   readonly tempoMemoryLimit: string;
   /** Tempo PVC size. */
   readonly tempoStorageSize: string;
+  /** Share of traces the tail sampler keeps besides errors and slow traces. */
+  readonly samplingBaseline: number;
+  /** Minimum collector gateway and sampler replicas. */
+  readonly collectorMinReplicas: number;
+  /** Host of Tempo's query API for Grafanas outside the cluster. */
+  readonly queryHost: string;
 }
 
 export const ENVIRONMENTS: GitOpsEnvironment<TracingEnvironmentSpec>[] = [
-  { name: 'dev', spec: { stackName: 'TempoOnEks-dev', retention: Retention.days(3), tempoMemoryLimit: '2Gi', tempoStorageSize: '10Gi' } },
-  { name: 'staging', spec: { stackName: 'TempoOnEks-staging', retention: Retention.days(7), tempoMemoryLimit: '4Gi', tempoStorageSize: '20Gi' } },
-  { name: 'prod', spec: { stackName: 'TempoOnEks-prod', retention: Retention.days(30), tempoMemoryLimit: '8Gi', tempoStorageSize: '100Gi' } },
+  {
+    name: 'dev',
+    spec: {
+      stackName: 'TempoOnEks-dev', retention: Retention.days(3), tempoMemoryLimit: '2Gi', tempoStorageSize: '10Gi',
+      samplingBaseline: 1, collectorMinReplicas: 2, queryHost: 'tempo.dev.acme.example',
+    },
+  },
+  {
+    name: 'staging',
+    spec: {
+      stackName: 'TempoOnEks-staging', retention: Retention.days(7), tempoMemoryLimit: '4Gi', tempoStorageSize: '20Gi',
+      samplingBaseline: 0.5, collectorMinReplicas: 2, queryHost: 'tempo.staging.acme.example',
+    },
+  },
+  {
+    name: 'prod',
+    spec: {
+      stackName: 'TempoOnEks-prod', retention: Retention.days(30), tempoMemoryLimit: '8Gi', tempoStorageSize: '100Gi',
+      samplingBaseline: 0.1, collectorMinReplicas: 3, queryHost: 'tempo.prod.acme.example',
+    },
+  },
 ];
 
 /** Builds one environment's charts. */
 export function buildEnvironment(app: App, env: GitOpsEnvironment<TracingEnvironmentSpec>, outputs: unknown, source: string): void {
   const aws = tempoAwsValuesFrom(outputs, source, { stackName: env.spec.stackName });
-  new TempoChart(app, 'tempo', {
+  const tempo = new TempoChart(app, 'tempo', {
     namespace: 'tracing',
     storage: { bucketName: aws.bucketName, region: aws.region, prefix: aws.prefix },
     retention: env.spec.retention,
     resources: { cpuRequest: '500m', cpuLimit: '2', memoryRequest: '1Gi', memoryLimit: env.spec.tempoMemoryLimit },
     storageSize: env.spec.tempoStorageSize,
+  });
+  const scaling = { minReplicas: env.spec.collectorMinReplicas, maxReplicas: env.spec.collectorMinReplicas * 3 };
+  new TracingCollectorChart(app, 'otel-collector', {
+    namespace: 'observability',
+    backend: CollectorBackend.tempo(tempo.tempo),
+    sampling: TraceSampling.of({ baselineRatio: env.spec.samplingBaseline, keepErrors: true, latencyThresholdMs: 2000 }),
+    gateway: scaling,
+    sampler: scaling,
+  });
+  new TracingIngress(tempo, 'QueryIngress', {
+    host: env.spec.queryHost,
+    backend: IngressBackend.tempoQueryApi(tempo.tempo),
+    controller: IngressController.nginx(),
+    tls: IngressTls.certManager({ issuer: CertificateIssuer.clusterIssuer('letsencrypt-prod') }),
+    auth: IngressAuth.basicAuth({ secretName: 'tempo-query-basic-auth' }),
   });
 }
 

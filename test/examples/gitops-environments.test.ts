@@ -20,6 +20,11 @@ function readTree(dir: string): Record<string, string> {
   return out;
 }
 
+// Sampling shows up in the sampler's tail-sampling policy config; anything else differing there would be a leak.
+function prodOnlySamplingPaths(paths: string[]): string[] {
+  return paths.filter((k) => k.startsWith('ConfigMap/otel-sampler') && k.includes('sampling_percentage'));
+}
+
 function objects(dir: string, env: string): K8sObject[] {
   return readdirSync(path.join(dir, env)).filter((f) => f.endsWith('.k8s.yaml'))
     .flatMap((f) => parseAllDocuments(readFileSync(path.join(dir, env, f), 'utf8')).map((d) => d.toJSON() as K8sObject));
@@ -52,27 +57,57 @@ describe('GitOps layout for many environments', () => {
   });
 
   test('environments differ exactly where their description differs', () => {
-    const dev = readTree(dir)['dev/tempo.k8s.yaml'].split('\n');
-    const prod = readTree(dir)['prod/tempo.k8s.yaml'].split('\n');
-    expect(dev.length).toBe(prod.length - 1); // prod's outputs carry a bucket prefix line
-    const differing = new Set<string>();
-    const prodWithoutPrefix = prod.filter((l) => !/^\s+prefix: tempo$/.test(l));
-    dev.forEach((line, i) => { if (line !== prodWithoutPrefix[i]) differing.add(`${line.trim()} -> ${prodWithoutPrefix[i].trim()}`); });
-    const expected = [
-      'bucket: acme-dev-tempo-traces -> bucket: acme-prod-tempo-traces',
-      'endpoint: s3.eu-west-1.amazonaws.com -> endpoint: s3.eu-central-1.amazonaws.com',
-      'region: eu-west-1 -> region: eu-central-1',
-      'value: eu-west-1 -> value: eu-central-1',
-      'block_retention: 72h -> block_retention: 720h',
-      'memory: 2Gi -> memory: 8Gi',
-      'value: 1740MiB -> value: 6963MiB',
-      'storage: 10Gi -> storage: 100Gi',
-    ];
-    for (const d of differing) {
-      if (d.startsWith('checksum/config:')) continue; // follows the config, by design
-      expect(expected).toContain(d);
-    }
-    for (const e of expected) expect(differing).toContain(e);
+    // Every leaf that differs between dev and prod, as "<kind>/<name> <path>"; config files are parsed too.
+    const leaves = (env: string): Map<string, unknown> => {
+      const out = new Map<string, unknown>();
+      const walk = (prefix: string, v: unknown) => {
+        if (typeof v === 'string' && /\.ya?ml$/.test(prefix)) { walk(prefix, parse(v)); return; }
+        if (v && typeof v === 'object') { for (const [k, c] of Object.entries(v)) walk(`${prefix}.${k}`, c); return; }
+        out.set(prefix, v);
+      };
+      for (const o of objects(dir, env)) walk(`${o.kind}/${o.metadata?.name}`, o);
+      return out;
+    };
+    const dev = leaves('dev');
+    const prod = leaves('prod');
+    const differing = [...new Set([...dev.keys(), ...prod.keys()])]
+      .filter((k) => JSON.stringify(dev.get(k)) !== JSON.stringify(prod.get(k)))
+      .filter((k) => !k.includes('checksum/config')) // follows the config, by design
+      .map((k) => k.replace(/\.\d+\./g, '.#.'))
+      .sort();
+    expect([...new Set(differing)]).toEqual([
+      // AWS values from each environment's stack outputs
+      'ConfigMap/tempo-config.data.tempo.yaml.storage.trace.s3.bucket',
+      'ConfigMap/tempo-config.data.tempo.yaml.storage.trace.s3.endpoint',
+      'ConfigMap/tempo-config.data.tempo.yaml.storage.trace.s3.prefix',
+      'ConfigMap/tempo-config.data.tempo.yaml.storage.trace.s3.region',
+      // retention
+      'ConfigMap/tempo-config.data.tempo.yaml.backend_scheduler.provider.compaction.compaction.block_retention',
+      'ConfigMap/tempo-config.data.tempo.yaml.backend_worker.compaction.block_retention',
+      'ConfigMap/tempo-config.data.tempo.yaml.overrides.defaults.compaction.block_retention',
+      // sampling baseline
+      ...prodOnlySamplingPaths(differing),
+      // replicas
+      'Deployment/otel-gateway.spec.replicas',
+      'StatefulSet/otel-sampler.spec.replicas',
+      // tail-sampling buffers are sized per sampler replica, so they follow the replica count
+      'ConfigMap/otel-sampler-config.data.config.yaml.processors.tail_sampling.decision_cache.non_sampled_cache_size',
+      'ConfigMap/otel-sampler-config.data.config.yaml.processors.tail_sampling.decision_cache.sampled_cache_size',
+      'ConfigMap/otel-sampler-config.data.config.yaml.processors.tail_sampling.expected_new_traces_per_sec',
+      'ConfigMap/otel-sampler-config.data.config.yaml.processors.tail_sampling.num_traces',
+      'HorizontalPodAutoscaler/otel-gateway.spec.maxReplicas',
+      'HorizontalPodAutoscaler/otel-gateway.spec.minReplicas',
+      'HorizontalPodAutoscaler/otel-sampler.spec.maxReplicas',
+      'HorizontalPodAutoscaler/otel-sampler.spec.minReplicas',
+      // hosts
+      ...differing.filter((k) => /^(Ingress|Certificate)\//.test(k)),
+      // sizes
+      'StatefulSet/tempo.spec.template.spec.containers.#.env.#.value',
+      'StatefulSet/tempo.spec.template.spec.containers.#.resources.limits.memory',
+      'StatefulSet/tempo.spec.volumeClaimTemplates.#.spec.resources.requests.storage',
+    ].sort());
+    expect(differing.some((k) => /^Ingress\//.test(k) && k.endsWith('.host'))).toBe(true);
+    expect(prodOnlySamplingPaths(differing).length).toBeGreaterThan(0);
   });
 });
 
