@@ -130,6 +130,7 @@ export class TempoBucket extends Construct {
 
   /** Grants exactly what Tempo needs: list the bucket (its prefix) and read/write/delete/tag objects under the prefix. */
   public grantTempoAccess(grantee: iam.IGrantable): iam.Grant[] {
+    // Tempo's startup check lists with the bare prefix ("tempo"); everything else lists under "tempo/".
     const listCondition = this.prefix ? { StringLike: { 's3:prefix': [this.prefix, `${this.prefix}/*`] } } : undefined;
     const grants = [
       iam.Grant.addToPrincipal({
