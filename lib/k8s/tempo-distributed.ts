@@ -5,7 +5,7 @@ import { ContainerResources, goMemLimit } from '../core/quantities';
 import { TEMPO_GRPC_PORT, TEMPO_HTTP_PORT, TEMPO_MEMBERLIST_PORT, TEMPO_RECEIVER_PORTS } from '../core/tempo-ports';
 import { TempoComponentSize, TempoSizing, TempoSizingOverrides } from '../core/tempo-sizing';
 import {
-  TEMPO_KAFKA_SASL_PASSWORD_ENV, TEMPO_KAFKA_SASL_USERNAME_ENV, TEMPO_TARGETS,
+  TEMPO_KAFKA_SASL_PASSWORD_ENV, TEMPO_KAFKA_SASL_USERNAME_ENV, TEMPO_LIVE_STORE_READINESS_MAX_WAIT_SECONDS, TEMPO_TARGETS,
 } from '../render/tempo-distributed-config';
 import { TEMPO_CONFIG_DIR, TEMPO_CONFIG_FILE, TEMPO_DATA_DIR } from '../render/tempo-config';
 import { ResolvedTempoKafka, StrimziKafkaCluster, TempoKafka } from './kafka';
@@ -204,8 +204,9 @@ export class TempoMicroservices extends Construct {
 
     const specs: ComponentSpec[] = [
       { id: 'Distributor', target: TEMPO_TARGETS.distributor, workload: 'Deployment', size: s.distributor, data: { scratch: '1Gi' }, kafkaClient: true, receivers: true, startupFailures: 30, pdb: true },
-      // The live-store replays its partition from Kafka before /ready (readiness_max_wait 30m): allow that long.
-      { id: 'LiveStore', target: TEMPO_TARGETS.liveStore, workload: 'StatefulSet', size: s.liveStore, data: { claim: s.liveStore.storageSize ?? '20Gi' }, kafkaClient: true, serviceName: names.liveStore, terminationGracePeriodSeconds: 1200, startupFailures: 180, pdb: true },
+      // The live-store replays its partition from Kafka before /ready (live_store.readiness_max_wait): allow that
+      // long plus 5 minutes for the WAL replay and ring join before it, so the kubelet never kills a catching-up pod.
+      { id: 'LiveStore', target: TEMPO_TARGETS.liveStore, workload: 'StatefulSet', size: s.liveStore, data: { claim: s.liveStore.storageSize ?? '20Gi' }, kafkaClient: true, serviceName: names.liveStore, terminationGracePeriodSeconds: 1200, startupFailures: TEMPO_LIVE_STORE_READINESS_MAX_WAIT_SECONDS / 10 + 30, pdb: true },
       { id: 'BlockBuilder', target: TEMPO_TARGETS.blockBuilder, workload: 'StatefulSet', size: s.blockBuilder, data: { scratch: '10Gi' }, kafkaClient: true, serviceName: names.blockBuilder, terminationGracePeriodSeconds: 300, startupFailures: 60, pdb: true },
       { id: 'Querier', target: TEMPO_TARGETS.querier, workload: 'Deployment', size: s.querier, data: { scratch: '1Gi' }, kafkaClient: false, startupFailures: 30, pdb: true },
       { id: 'QueryFrontend', target: TEMPO_TARGETS.queryFrontend, workload: 'Deployment', size: s.queryFrontend, data: { scratch: '1Gi' }, kafkaClient: false, startupFailures: 30, pdb: true },

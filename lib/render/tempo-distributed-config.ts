@@ -13,6 +13,16 @@ export const TEMPO_TARGETS = {
   metricsGenerator: 'metrics-generator',
 } as const;
 
+/**
+ * Live-store readiness (Tempo 3.0.3 `live_store.readiness_target_lag`, default 0s = ready at once,
+ * `readiness_max_wait`, default 30m, only read when the target lag is above 0): a restarted
+ * live-store stays unready until it has replayed its partition to within this lag, so a rolling
+ * update moves to the next ordinal only once the previous partition is queryable again. Values of
+ * upstream's `example/docker-compose/distributed/tempo.yaml` (5s) and Tempo's default wait (30m).
+ */
+export const TEMPO_LIVE_STORE_READINESS_TARGET_LAG = '5s';
+export const TEMPO_LIVE_STORE_READINESS_MAX_WAIT_SECONDS = 30 * 60;
+
 /** Environment variables holding the SASL/PLAIN credentials; Tempo expands them with `-config.expand-env=true`. */
 export const TEMPO_KAFKA_SASL_USERNAME_ENV = 'TEMPO_KAFKA_SASL_USERNAME';
 export const TEMPO_KAFKA_SASL_PASSWORD_ENV = 'TEMPO_KAFKA_SASL_PASSWORD';
@@ -64,6 +74,18 @@ export function renderTempoDistributedConfig(input: TempoDistributedConfigInput)
   };
   // StatefulSet ordinal N consumes partition N (instance id = pod hostname).
   config.block_builder = { partitions_per_instance: 1 };
+  // Without a target lag the live-store reports ready before it has replayed its partition
+  // (modules/livestore waitForCatchUp: "catch-up waiting disabled (readiness_target_lag=0)").
+  config.live_store = {
+    readiness_target_lag: TEMPO_LIVE_STORE_READINESS_TARGET_LAG,
+    readiness_max_wait: `${TEMPO_LIVE_STORE_READINESS_MAX_WAIT_SECONDS / 60}m`,
+  };
+  if (config.metrics_generator) {
+    // The generators are a Deployment: every rollout brings new pod names, and the Kafka consumer
+    // group's static members (instance id = hostname) keep their partitions until the session
+    // times out (~3 min) unless they leave on shutdown (modules/generator/config.go).
+    config.metrics_generator = { ...config.metrics_generator, leave_consumer_group_on_shutdown: true };
+  }
   config.backend_worker = {
     ...config.backend_worker,
     backend_scheduler_addr: `${input.backendSchedulerHost}:${TEMPO_GRPC_PORT}`,

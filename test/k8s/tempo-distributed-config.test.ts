@@ -44,6 +44,22 @@ describe('renderTempoDistributedConfig', () => {
     expect(unknownTempoKeys(c)).toEqual([]);
   });
 
+  test('live-stores are ready only once caught up with their partition; generators leave the consumer group on shutdown', () => {
+    // Tempo 3.0.3 defaults readiness_target_lag to 0s, which skips the catch-up wait entirely
+    // (readiness_max_wait is then ignored), so a restarted live-store would report ready while replaying.
+    expect(c.live_store).toEqual({ readiness_target_lag: '5s', readiness_max_wait: '30m' });
+    expect(c.metrics_generator).toBeUndefined();
+    const mg = { remoteWriteUrl: 'http://p:9090/api/v1/write', serviceGraphs: true, spanMetrics: true, externalLabels: {} };
+    const withGenerator = renderTempoDistributedConfig({ ...distributed, metricsGenerator: mg }).config as any;
+    expect(withGenerator.metrics_generator.leave_consumer_group_on_shutdown).toBe(true);
+    expect(withGenerator.metrics_generator.storage.path).toBe('/var/tempo/generator/wal');
+    expect(unknownTempoKeys(withGenerator)).toEqual([]);
+    // Monolithic keeps Tempo's defaults: no Kafka consumer there.
+    const monoWithGenerator = renderTempoConfig({ ...input, metricsGenerator: mg }).config as any;
+    expect(monoWithGenerator.metrics_generator.leave_consumer_group_on_shutdown).toBeUndefined();
+    expect(monoWithGenerator.live_store).toBeUndefined();
+  });
+
   test('no SASL keys without credentials; the monolithic input is not mutated', () => {
     const plain = renderTempoDistributedConfig({ ...distributed, kafka: { ...distributed.kafka, saslFromEnv: false } }).config as any;
     expect(Object.keys(plain.ingest.kafka)).toEqual(['address', 'topic', 'auto_create_topic_enabled']);

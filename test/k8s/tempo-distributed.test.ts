@@ -143,9 +143,13 @@ describe('Tempo microservices mode (Kubernetes)', () => {
     // Keys added or changed by the distributed shape; everything else is the same object.
     const { target, ...monoRest } = a;
     expect(target).toBe('all');
-    const { ingest, block_builder: bb, querier, ...microRest } = b;
+    const { ingest, block_builder: bb, querier, live_store: ls, ...microRest } = b;
     expect(Object.keys(ingest)).toEqual(['kafka']);
     expect(bb).toEqual({ partitions_per_instance: 1 });
+    expect(Object.keys(ls)).toEqual(['readiness_target_lag', 'readiness_max_wait']);
+    const { leave_consumer_group_on_shutdown: leave, ...generator } = microRest.metrics_generator;
+    expect(leave).toBe(true);
+    microRest.metrics_generator = generator;
     expect(Object.keys(querier)).toEqual(['frontend_worker']);
     const { backend_scheduler_addr: addr, ...worker } = microRest.backend_worker;
     expect(addr).toBe('tempo-backend-scheduler.tracing.svc.cluster.local:9095');
@@ -228,6 +232,15 @@ describe('Tempo microservices mode (Kubernetes)', () => {
     expect(all(objects, 'KafkaTopic')[0].spec.partitions).toBe(12);
     expect(workload(objects, 'live-store').spec.replicas).toBe(5);
     expect(workload(objects, 'live-store').spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('100Gi');
+  });
+
+  test('the live-store startup probe outlasts its catch-up wait, so a replaying live-store is never killed', () => {
+    const objects = synth();
+    const wait = config(objects).live_store.readiness_max_wait as string;
+    expect(wait).toMatch(/^\d+m$/);
+    const probe = container(workload(objects, 'live-store')).startupProbe;
+    expect(probe.periodSeconds * probe.failureThreshold).toBeGreaterThan(parseInt(wait, 10) * 60);
+    expect(config(objects).live_store.readiness_target_lag).not.toMatch(/^0s?$/);
   });
 
   test('state: live-store and backend-scheduler claim volumes on /var/tempo; the others use bounded scratch space', () => {
