@@ -392,16 +392,28 @@ function rolloverIndexPatterns(prefix: string | undefined): string[] {
 }
 
 /**
- * An ISM policy that deletes Jaeger's daily indices once they were created
- * more than the retention ago: what enforces retention on an IAM-only
- * (SigV4) OpenSearch domain, where the index cleaner cannot authenticate.
- * Same cutoff as the cleaner (creation time + retention days).
+ * Days after its creation an ISM policy may delete a daily index: the
+ * retention in whole days plus one, because a daily index is created with the
+ * first span of its UTC day and keeps receiving spans until midnight. Deleting
+ * at creation + retention (as ISM would, checking all day long) would drop the
+ * day's last spans up to one day before they are `retention` old. The cleaner
+ * gets the same effect from running at 23:55, just before the day ends.
+ */
+export function dailyIsmDeleteDays(retention: Retention): number {
+  return cleanerDays(retention) + 1;
+}
+
+/**
+ * An ISM policy that deletes Jaeger's daily indices once their youngest span
+ * is older than the retention ({@link dailyIsmDeleteDays} after creation):
+ * what enforces retention on an IAM-only (SigV4) OpenSearch domain, where the
+ * index cleaner cannot authenticate.
  */
 export function renderDailyIsmDeletePolicy(prefix: string | undefined, retention: Retention): Record<string, unknown> {
-  const days = cleanerDays(retention);
+  const days = dailyIsmDeleteDays(retention);
   return {
     policy: {
-      description: `Delete Jaeger daily indices ${days}d after creation (managed by cdk-tracing)`,
+      description: `Delete Jaeger daily indices ${days}d after creation, when their last span is ${cleanerDays(retention)}d old (managed by cdk-tracing)`,
       default_state: 'hot',
       states: [
         { name: 'hot', actions: [], transitions: [{ state_name: 'delete', conditions: { min_index_age: `${days}d` } }] },

@@ -8,6 +8,7 @@ import {
   JaegerOnEks, JaegerOnEksProps, JaegerOpenSearchDomain, JaegerOpenSearchDomainProps, OpenSearchDomainAuth, OpenSearchIsmPolicy,
 } from '../../lib/aws';
 import { Retention } from '../../lib/core';
+import { renderDailyIsmDeletePolicy } from '../../lib/render/jaeger-config';
 import { JaegerIndexRotation, JaegerStorage } from '../../lib/k8s';
 import { buildJaegerOnOpenSearch } from '../../examples/jaeger-on-opensearch/stack';
 import { buildJaegerOnOpenSearchGitOps } from '../../examples/jaeger-on-opensearch/chart';
@@ -99,7 +100,8 @@ describe('Jaeger on Amazon OpenSearch Service (AWS)', () => {
     const { template, jaeger } = build();
     const cr = Object.values(template.findResources('Custom::JaegerIsmPolicy'))[0] as any;
     const policy = JSON.parse(cr.Properties.Policy).policy;
-    expect(policy.states[0].transitions[0].conditions.min_index_age).toBe('10d');
+    // Retention 10 days: an index keeps receiving spans for a day after its creation, so it goes at 11 days.
+    expect(policy.states[0].transitions[0].conditions.min_index_age).toBe('11d');
     expect(policy.ism_template[0].index_patterns).toEqual(['prod-jaeger-span-*', 'prod-jaeger-service-*', 'prod-jaeger-dependencies-*', 'prod-jaeger-sampling-*']);
     const objects = jaeger.chart.toJson() as any[];
     expect(objects.filter((o) => o.kind === 'CronJob' || o.kind === 'Job')).toEqual([]);
@@ -109,6 +111,18 @@ describe('Jaeger on Amazon OpenSearch Service (AWS)', () => {
     // The manifest waits for the role binding and the retention policy.
     const manifest = Object.entries(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'))[0][1] as any;
     expect(manifest.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/PodIdentity/), expect.stringMatching(/IsmRetention/)]));
+  });
+
+  test.each([1, 7, 30])('ISM retention of %i days never deletes a span younger than the retention', (days) => {
+    const policy = renderDailyIsmDeletePolicy('prod', Retention.days(days)).policy as any;
+    const minAge = /^(\d+)d$/.exec(policy.states[0].transitions[0].conditions.min_index_age);
+    expect(minAge).not.toBeNull();
+    const deleteAfterHours = Number(minAge![1]) * 24;
+    // A daily index is created with the first span of its UTC day (any hour) and receives spans until midnight.
+    for (let createdAtHour = 0; createdAtHour < 24; createdAtHour++) {
+      const youngestSpanAgeAtDeletion = createdAtHour + deleteAfterHours - 24;
+      expect(youngestSpanAgeAtDeletion).toBeGreaterThanOrEqual(days * 24);
+    }
   });
 
   test('IAM: the domain endpoint and region flow into the manifest as tokens', () => {
