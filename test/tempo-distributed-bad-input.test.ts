@@ -37,7 +37,12 @@ const cases: Array<[string, () => void, string, RegExp, string, RegExp]> = [
   ['a volume size for a component without a volume', micro({ querier: { storageSize: '10Gi' } }), P, /querier\.storageSize is set but the querier has no PersistentVolumeClaim/, '"10Gi"', /remove microservices\.querier\.storageSize/],
   ['component request above its limit', micro({ querier: { resources: { cpuRequest: '4', cpuLimit: '2', memoryRequest: '4Gi', memoryLimit: '8Gi' } } }), P, /microservices\.querier\.resources\.cpuRequest exceeds cpuLimit/, '"4 > 2"', /raise the limit/],
   ['monolithic resources in microservices mode', micro({}, { resources: { cpuRequest: '1', cpuLimit: '2', memoryRequest: '1Gi', memoryLimit: '2Gi' } }), P, /resources is a monolithic setting/, '{"cpuRequest":"1"', /microservices\(\{ querier: \{ resources \} \}\)/],
-  ['name too long for component names', micro({}, { name: 'tempo-production-eu-west-1-primary-abcd' }), P, /name \(microservices mode\) must be a DNS label.*at most 38 characters/, '"tempo-production-eu-west-1-primary-abcd"', /choose a name/],
+  ['name too long for component names', micro({}, { name: 'tempo-production-eu-west-1-primary-abcd' }), P, /name \(microservices mode: .*at most 34 characters/, '"tempo-production-eu-west-1-primary-abcd"', /choose a name/],
+  // 35 characters: every Service name fits 63, but the StatefulSet "<name>-backend-scheduler" (53) would never create its pod.
+  ['name too long for the backend-scheduler StatefulSet', () => new TempoChart(Testing.app(), 'tempo', {
+    namespace: 'tracing', storage, name: 'tempo-production-eu-west-1-primary1',
+    deploymentMode: TempoDeploymentMode.microservices({ ingestBytesPerSecond: 50 * MB, kafka: TempoKafka.external({ bootstrapServer: 'kafka:9092' }) }),
+  }), P, /"<name>-backend-scheduler" must fit the 52 characters a StatefulSet name may have\) must be a DNS label/, '"tempo-production-eu-west-1-primary1"', /choose a name/],
   ['zero replicas', micro({ queryFrontend: { replicas: 0 } }), P, /queryFrontend\.replicas must be a whole number, at least 1/, '0', /set microservices\.queryFrontend\.replicas to 1 or more/],
 ];
 

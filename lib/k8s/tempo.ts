@@ -210,8 +210,12 @@ export class Tempo extends Construct {
     let kafka: ResolvedTempoKafka | undefined;
     if (mode._microservices) {
       const ms = mode._microservices;
-      // Every component's objects are named <name>-<component>; the longest is <name>-query-frontend-discovery.
-      validateDnsLabel(path, 'name (microservices mode)', this.name, 38);
+      // Every component's objects are named <name>-<component>. Two bounds: a Service name is at most 63
+      // characters (<name>-query-frontend-discovery: 38), and a StatefulSet name at most 52, because its pods
+      // carry the label controller-revision-hash=<statefulset>-<10-character hash>, itself at most 63; a longer
+      // StatefulSet is accepted by the API server but never creates a pod. <name>-backend-scheduler gives 34.
+      validateDnsLabel(path, 'name (microservices mode: "<name>-backend-scheduler" must fit the 52 characters a StatefulSet name may have)', this.name,
+        Math.min(63 - '-query-frontend-discovery'.length, 52 - '-backend-scheduler'.length));
       if (props.resources !== undefined) {
         throw configError(path, 'resources is a monolithic setting; in microservices mode each component has its own', props.resources,
           'set e.g. microservices({ querier: { resources } }), or leave it out for the published sizing');

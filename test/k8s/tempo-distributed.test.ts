@@ -353,6 +353,16 @@ describe('Tempo microservices mode (Kubernetes)', () => {
       .not.toBe([...checksums][0]);
   });
 
+  test('the longest name allowed fits every Kubernetes name limit (StatefulSets 52, so pods get their revision label)', () => {
+    const name = 'a'.repeat(34);
+    const objects = synth({ name, deploymentMode: external() });
+    const sets = all(objects, 'StatefulSet');
+    expect(sets.map((o) => o.metadata.name)).toContain(`${name}-backend-scheduler`);
+    for (const o of sets) expect([o.metadata.name, o.metadata.name.length <= 52]).toEqual([o.metadata.name, true]);
+    for (const o of objects) expect([o.kind, o.metadata?.name, (o.metadata?.name ?? '').length <= 63]).toEqual([o.kind, o.metadata?.name, true]);
+    expect(() => synth({ name: 'a'.repeat(35), deploymentMode: external() })).toThrow(/at most 34 characters/);
+  });
+
   test('memberlist keeps the per-install cluster label', () => {
     const c = configMapYaml(synth({ name: 'tempo-eu' }), 'tempo-eu-config', 'tempo.yaml');
     expect(c.memberlist.cluster_label).toBe('tempo-eu.tracing');
