@@ -385,7 +385,9 @@ export function renderSamplerConfig(input: SamplerConfigInput): Record<string, u
     const capPolicies: Array<Record<string, unknown>> = [];
     if (sampling.keepErrors) capPolicies.push({ name: 'keep-errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } });
     capPolicies.push({ name: 'rate-limit', type: 'rate_limiting', rate_limiting: { spans_per_second: sampling.maxSpansPerSecond } });
-    const capTraces = Math.max(1000, Math.ceil((sampling.maxSpansPerSecond / sizing.spansPerTrace) * capWaitSeconds * 4));
+    // Sized from what arrives, not from the cap: the cap stage sees every trace the first stage kept (at most every new
+    // trace of this replica), and a trace evicted from a full buffer before its decision is dropped, error traces included.
+    const capTraces = Math.max(1000, Math.ceil(sizing.expectedNewTracesPerSecond * capWaitSeconds * 2));
     processors['tail_sampling/rate_limit'] = {
       decision_wait: `${capWaitSeconds}s`,
       num_traces: capTraces,

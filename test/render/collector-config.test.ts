@@ -22,6 +22,18 @@ describe('collector renderers (pure)', () => {
     expect(plain.service.pipelines.traces.processors).toEqual(['memory_limiter', 'tail_sampling', 'batch']);
   });
 
+  test('rate cap stage buffers every trace that can reach it during its decision_wait, however low the cap', () => {
+    // A full tail_sampling buffer evicts its oldest trace before the decision, and an evicted trace is dropped:
+    // error traces, which the cap stage promises to keep, included. What arrives is bounded by this replica's
+    // new traces per second, not by the cap (here 100 spans/s = 5 traces/s against 5000 new traces/s).
+    const busy = { ...sizing, expectedNewTracesPerSecond: 5000, numTraces: 120000 };
+    const capped = renderSamplerConfig({ ...common, sizing: busy, backend, sampling: TraceSampling.of({ maxSpansPerSecond: 100 }).resolve('t') }) as any;
+    const stage = capped.processors['tail_sampling/rate_limit'];
+    const waitSeconds = Number(/^(\d+)s$/.exec(stage.decision_wait)![1]);
+    expect(stage.num_traces).toBeGreaterThanOrEqual(busy.expectedNewTracesPerSecond * waitSeconds);
+    expect(stage.policies.map((p: any) => p.type)).toEqual(['status_code', 'rate_limiting']);
+  });
+
   test('a model that keeps nothing is refused by the renderer too', () => {
     expect(() => renderSamplerConfig({ ...common, sizing, backend, sampling: TraceSampling.of({ baselineRatio: 0, keepErrors: false }).resolve('t') }))
       .toThrow(/keeps nothing/);
