@@ -27,7 +27,10 @@ describe('sizeTempo: derived from the declared peak ingest', () => {
     expect(s.activePartitions).toBe(Math.ceil(mbps / 10));
     expect(s.partitions).toBeGreaterThanOrEqual(s.liveStore.replicas);
     expect(s.liveStore.replicas).toBe(s.activePartitions);
-    expect(s.blockBuilder.replicas).toBe(s.partitions);
+    // One block-builder per *active* partition (partitions_per_instance: 1 over ordinals 0..n-1), not per topic partition:
+    // spare topic partitions have no live-store, never become active, and carry no data.
+    expect(s.blockBuilder.replicas).toBe(s.activePartitions);
+    expect(sizeTempo('x', B, { partitions: s.partitions + 4 }).blockBuilder.replicas).toBe(s.activePartitions);
     // Live-store: 1 per 6-10 MB/s.
     expect(s.bytesPerLiveStore).toBeGreaterThanOrEqual(6 * MB);
     expect(s.bytesPerLiveStore).toBeLessThanOrEqual(10 * MB);
