@@ -227,6 +227,8 @@ export class Jaeger extends Construct {
   public readonly queryDeployment: k8s.KubeDeployment;
   /** Path prefix of the UI and API. */
   public readonly basePath: string;
+  /** Namespaces the NetworkPolicies admit to the receivers and query ports; undefined means every namespace. */
+  public readonly allowedNamespaces?: string[];
 
   private readonly resolved: ResolvedJaegerStorage;
   private readonly image: string;
@@ -260,6 +262,7 @@ export class Jaeger extends Construct {
     const collector = resolveCollector(path, props.collector);
     const query = resolveQuery(path, props.query);
     this.basePath = query.basePath ?? '';
+    this.allowedNamespaces = props.allowedNamespaces ? [...props.allowedNamespaces] : undefined;
     const allowed = props.allowedNamespaces;
     allowed?.forEach((ns) => validateDnsLabel(path, 'allowedNamespaces entry', ns));
     const legacyReceivers = props.legacyReceivers ?? true;

@@ -179,6 +179,8 @@ export class Tempo extends Construct {
   public readonly metricsGeneratorRemoteWriteUrl?: string;
   /** Whether multitenancy is on (clients and Grafana must then send `X-Scope-OrgID`). */
   public readonly multitenancy: boolean;
+  /** Namespaces the NetworkPolicy admits to the receivers and query port; undefined means every namespace. */
+  public readonly allowedNamespaces?: string[];
 
   constructor(scope: Construct, id: string, props: TempoProps) {
     super(scope, id);
@@ -252,6 +254,7 @@ export class Tempo extends Construct {
     this.config = rendered.config;
     this.metricsGeneratorRemoteWriteUrl = metricsGenerator?.remoteWriteUrl;
     this.multitenancy = this.tenancy.multitenancy;
+    this.allowedNamespaces = props.allowedNamespaces ? [...props.allowedNamespaces] : undefined;
     this.overrides = rendered.overrides;
     const configYaml = toYaml(rendered.config);
     const overridesYaml = rendered.overrides ? toYaml(rendered.overrides) : undefined;

@@ -11,6 +11,8 @@ export interface IOtlpTraceReceiver {
   readonly otlpGrpcEndpoint: string;
   /** Whether the receiver requires a tenant header (`X-Scope-OrgID`). */
   readonly multitenancy?: boolean;
+  /** Namespaces the receiver's NetworkPolicy admits; undefined means every namespace. */
+  readonly allowedNamespaces?: string[];
 }
 
 /** Options of {@link CollectorBackend.tempo} and {@link CollectorBackend.receiver}. */
@@ -66,8 +68,11 @@ export class CollectorBackend {
     private readonly tenant?: string,
   ) {}
 
-  /** The exporter target, validated; `path` names the construct in errors. */
-  public bind(path: string): OtlpGrpcTarget {
+  /**
+   * The exporter target, validated; `path` names the construct in errors.
+   * `fromNamespace` is where the exporting pods run: the backend's NetworkPolicy must admit it.
+   */
+  public bind(path: string, fromNamespace?: string): OtlpGrpcTarget {
     const endpoint = this.receiverRef.otlpGrpcEndpoint;
     if (typeof endpoint !== 'string' || !HOST_PORT.test(endpoint) || Number(endpoint.split(':').pop()) > 65535) {
       throw configError(path, 'backend endpoint must be host:port without scheme', endpoint,
@@ -75,6 +80,11 @@ export class CollectorBackend {
     }
     if (this.kind === 'external') {
       return { endpoint, insecure: this.external?.insecure ?? false, headers: this.external?.headers };
+    }
+    const allowed = this.receiverRef.allowedNamespaces;
+    if (fromNamespace !== undefined && allowed !== undefined && !allowed.includes(fromNamespace)) {
+      throw configError(path, `the backend's NetworkPolicy admits only namespaces ${JSON.stringify(allowed)}, so exports from this collector's namespace would be dropped`,
+        fromNamespace, `add "${fromNamespace}" to the backend's allowedNamespaces`);
     }
     const multitenant = this.receiverRef.multitenancy ?? false;
     if (multitenant && this.tenant === undefined) {

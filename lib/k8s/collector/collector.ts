@@ -299,7 +299,7 @@ export class TracingCollector extends Construct {
       throw configError(path, 'no backend: the collector would receive spans and export them nowhere', props.backend,
         'pass backend: CollectorBackend.tempo(tempo) (or CollectorBackend.receiver(jaeger), CollectorBackend.external("host:4317"))');
     }
-    const backend = props.backend.bind(path);
+    const backend = props.backend.bind(path, namespace);
     const logLevel = props.logLevel ?? 'info';
     if (!LOG_LEVELS.includes(logLevel)) {
       throw configError(path, 'logLevel is not a collector log level', logLevel, `use one of ${LOG_LEVELS.join(', ')}`);

@@ -386,6 +386,10 @@ describe('TracingCollector', () => {
     expect(IMAGES.otelcolContrib.endsWith(`:${COMPONENTS.version}`)).toBe(true);
   });
 
+  test('a backend that admits the collector\'s namespace is accepted', () => {
+    expect(() => synth({}, { allowedNamespaces: ['apps', 'observability'] })).not.toThrow();
+  });
+
   test('the external backend keeps TLS on unless asked', () => {
     const { collector } = synth({ backend: CollectorBackend.external('otlp.example.com:4317') });
     expect((collector.sampler!.config as Dict).exporters['otlp_grpc/backend'].tls).toEqual({ insecure: false });
@@ -408,6 +412,8 @@ describe('TracingCollector', () => {
         /the backend has multitenancy on, so every write needs a tenant, but none was given/],
       ['a tenant for a single-tenant Tempo', () => synth({}, {}, 'team-a'),
         /a tenant was given but the backend has multitenancy off, so it would ignore the header \(got "team-a"\)/],
+      ['backend NetworkPolicy does not admit the collector', () => synth({}, { allowedNamespaces: ['apps'] }),
+        /\[otel\/Collector\] the backend's NetworkPolicy admits only namespaces \["apps"\], so exports from this collector's namespace would be dropped \(got "observability"\); add "observability" to the backend's allowedNamespaces/],
       ['external endpoint with a scheme', () => synth({ backend: CollectorBackend.external('http://otlp.example.com:4317') }),
         /backend endpoint must be host:port without scheme \(got "http:\/\/otlp.example.com:4317"\)/],
       ['latency rule in head mode', () => synth({ samplingMode: CollectorSamplingMode.HEAD, sampling: TraceSampling.of({ latencyThresholdMs: 500 }) }),
