@@ -373,6 +373,12 @@ export function resolveJaegerStorage(path: string, input: JaegerStorageInput): R
   const rolloverSchedule = ro.rolloverSchedule ?? '10 0 * * *';
   validateCron(path, 'cleaner schedule', cleanerSchedule);
   validateCron(path, 'rollover schedule', rolloverSchedule);
+  // The cleaner deletes a daily index once it is N days old by creation time; the index keeps
+  // receiving spans until midnight, so a run early in the day deletes spans up to a day too soon.
+  if (mode === 'daily' && cleanerSchedule.trim().split(/\s+/)[1] !== '23') {
+    throw configError(path, 'the daily index cleaner must run in the last hour of the UTC day, or it deletes spans up to a day before the retention',
+      cleanerSchedule, 'use a schedule in hour 23, e.g. "55 23 * * *" (the default)');
+  }
 
   const caSecret = o.tls?.caSecretName ? { secretName: o.tls.caSecretName, key: o.tls.caKey ?? 'ca.crt' } : undefined;
   const config: JaegerStorageConfig = {

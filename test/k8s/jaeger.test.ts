@@ -350,6 +350,8 @@ describe('Jaeger v2 on Elasticsearch/OpenSearch (Kubernetes)', () => {
       ['rollover maxAge not a time unit', { indexRotation: JaegerIndexRotation.lifecyclePolicy({ maxAge: '1 day' }) }, /maxAge is not an Elasticsearch time unit/],
       ['bad policy name', { indexRotation: JaegerIndexRotation.lifecyclePolicy({ policyName: 'Jaeger Policy' }) }, /policyName is not a valid policy name/],
       ['bad cleaner schedule', { indexRotation: JaegerIndexRotation.daily({ cleanerSchedule: 'daily' }) }, /cleaner schedule is not a five-field cron/],
+      ['daily cleaner early in the day', { indexRotation: JaegerIndexRotation.daily({ cleanerSchedule: '0 1 * * *' }) },
+        /the daily index cleaner must run in the last hour of the UTC day, or it deletes spans up to a day before the retention \(got "0 1 \* \* \*"\); use a schedule in hour 23/],
       ['cleaner schedule with cleaner off', { indexRotation: JaegerIndexRotation.daily({ indexCleaner: false, cleanerSchedule: '0 1 * * *' }) },
         /sets cleanerSchedule but turns the index cleaner off/],
       ['base path with trailing slash', { query: { basePath: '/jaeger/' } }, /query.basePath must start with "\/", not end with "\/"/],
