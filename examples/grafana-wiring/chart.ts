@@ -1,3 +1,12 @@
+/**
+ * Signal links for the other examples' backends: Grafana datasources with fixed
+ * uids (Tempo, Jaeger, Prometheus with exemplar links, Loki), dashboards, the
+ * pipeline PrometheusRule, the Prometheus settings exemplars need, and TLS
+ * Ingresses for Tempo's query API, the Jaeger UI and OTLP, each with an
+ * explicit authentication choice. See docs/grafana.md and docs/ingress.md.
+ *
+ *   npm run synth   # writes dist/grafana-wiring.k8s.yaml, dist/tracing-ingress.k8s.yaml, ...
+ */
 import { App, Chart } from 'cdk8s';
 import {
   CertificateIssuer, GrafanaDelivery, IngressAuth, IngressBackend, IngressController, IngressTls, Jaeger, JaegerQuery, OtlpReceiver,

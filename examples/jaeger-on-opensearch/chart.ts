@@ -8,6 +8,8 @@ import values from './aws-values.json';
  * plain strings (here from aws-values.json; in a pipeline from
  * `cdk deploy --outputs-file`). The ISM retention policy and the Pod Identity
  * association are created by the CDK stack; this chart runs no cleaner.
+ *
+ *   npm run synth   # writes dist/jaeger.k8s.yaml
  */
 export function buildJaegerOnOpenSearchGitOps(app: App): JaegerChart {
   return new JaegerChart(app, 'jaeger', {

@@ -1,3 +1,10 @@
+/**
+ * `cdk deploy`: Jaeger v2 on an Amazon OpenSearch Service domain in your VPC
+ * (IAM/SigV4 through a Pod Identity role, retention by an ISM delete policy),
+ * put on an existing EKS cluster. See docs/jaeger.md.
+ *
+ *   npm run synth                                    # writes cdk.out/JaegerOnOpenSearch.template.json
+ */
 import { App, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';

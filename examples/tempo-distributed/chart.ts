@@ -12,6 +12,8 @@ import { MB, Retention, TempoChart, TempoDeploymentMode, TempoKafka } from '../.
  * With brokers you already run, replace the kafka line with
  * `TempoKafka.external({ bootstrapServer: 'kafka-bootstrap.kafka.svc:9092', saslPlain: { secretName: 'tempo-kafka' } })`
  * (plaintext only: Tempo 3.0.3 has no Kafka TLS) and create the topic `chart.tempo.kafkaTopic` describes.
+ *
+ *   npm run synth   # writes dist/tempo-distributed.k8s.yaml
  */
 export function buildTempoDistributed(app: App): TempoChart {
   return new TempoChart(app, 'tempo-distributed', {

@@ -7,6 +7,8 @@ import defaultValues from './aws-values.json';
  * `cdk deploy` (see examples/tempo-on-eks); its name and region arrive as plain
  * strings, from `aws-values.json` or from the file `cdk deploy --outputs-file`
  * wrote (set TEMPO_AWS_VALUES=path/to/outputs.json).
+ *
+ *   npm run synth   # writes dist/tempo.k8s.yaml
  */
 export function buildTempoGitOps(app: App): TempoChart {
   const valuesFile = process.env.TEMPO_AWS_VALUES;

@@ -1,3 +1,12 @@
+/**
+ * `cdk deploy` on EKS: Tempo's bucket, role, Pod Identity association and the
+ * Tempo chart in one stack, against an existing cluster imported with a
+ * kubectl provider (no credentials needed to synthesize).
+ *
+ *   npm run synth                                    # writes cdk.out/TempoOnEks.template.json
+ *   npx cdk deploy TempoOnEks -c clusterName=prod -c kubectlProviderServiceToken=arn:aws:lambda:... \
+ *     --outputs-file outputs.json                    # the GitOps examples read outputs.json
+ */
 import { App, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
