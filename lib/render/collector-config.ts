@@ -6,9 +6,10 @@ import { ResolvedSampling, SamplingStrategyType } from '../core/sampling';
  *
  * - agent (DaemonSet): every receiver, memory_limiter, k8s_attributes,
  *   resource_detection, batch, a persistent queue to the gateway;
- * - gateway (Deployment): head sampling or none, exporting to the backend; or,
+ * - gateway: head sampling or none, exporting to the backend through a
+ *   persistent queue (a StatefulSet, the queue on a PersistentVolumeClaim); or,
  *   when tail sampling runs, a load_balancing exporter keyed on traceID towards
- *   the sampler tier;
+ *   the sampler tier (a Deployment);
  * - sampler (StatefulSet): tail_sampling, exporting to the backend through a
  *   persistent queue.
  *

@@ -137,12 +137,16 @@ export interface CollectorScalingOptions {
    */
   readonly targetCpuUtilization?: number;
   /**
-   * Size of the persistent queue volume: an emptyDir for the gateway, a PersistentVolumeClaim per sampler pod.
+   * Size of the persistent queue volume. The tier that exports to the backend (the sampler in TAIL
+   * mode, the gateway in HEAD and NONE modes) gets a PersistentVolumeClaim per pod of this size; a
+   * gateway that only forwards to the sampler (TAIL) gets an emptyDir with this size limit.
    * @default - gateway '2Gi', sampler '10Gi'
    */
   readonly queueVolumeSize?: string;
   /**
-   * StorageClass of the sampler's PersistentVolumeClaims (ignored for the gateway).
+   * StorageClass of the PersistentVolumeClaims holding the queue of the tier that exports to the
+   * backend (the sampler in TAIL mode, the gateway in HEAD and NONE modes). Refused for the gateway
+   * in TAIL mode, where its queue is an emptyDir.
    * @default - the cluster's default StorageClass
    */
   readonly storageClassName?: string;
@@ -260,10 +264,15 @@ const SAMPLER_RESOURCES: ContainerResources = { cpuRequest: '500m', cpuLimit: '2
  * - **agent** DaemonSet: OTLP (4317/4318), Jaeger (14250, 14268, UDP 6831/6832) and Zipkin (9411) receivers
  *   on a node-local Service (`internalTrafficPolicy: Local`), k8s_attributes limited to its node,
  *   resource_detection, batch, a persistent queue to the gateway;
- * - **gateway** Deployment with HPA and PDB, behind a headless Service the agents balance over;
+ * - **gateway** with HPA and PDB, behind a headless Service the agents balance over: a Deployment
+ *   when it forwards to the sampler (TAIL), a StatefulSet with a PersistentVolumeClaim per pod for
+ *   its queue when it exports to the backend itself (HEAD, NONE);
  * - **sampler** StatefulSet with HPA and PDB (tail sampling): the gateway routes by traceID with
  *   load_balancing and the k8s resolver, the sampler keeps what the {@link TraceSampling} model says
  *   and exports to the backend through a persistent queue on a PersistentVolumeClaim.
+ *
+ * Whichever tier exports to the backend keeps its queue on a PersistentVolumeClaim, so a backend
+ * outage outlasting a pod replacement (rollout, eviction, node drain) loses no span.
  *
  * Every pipeline starts with memory_limiter, every pod is "restricted", GOMEMLIMIT is 80% of the
  * memory limit, metrics are on the pod IP port 8888 and health_check drives the probes.
@@ -319,6 +328,12 @@ export class TracingCollector extends Construct {
       throw configError(path, 'sampler options are set but samplingMode is not TAIL, so no sampler tier exists', this.samplingMode,
         'remove sampler, or use samplingMode: CollectorSamplingMode.TAIL');
     }
+    // The gateway exports to the backend (and needs a queue that survives pod replacement) unless a sampler tier does.
+    const gatewayExports = this.samplingMode !== CollectorSamplingMode.TAIL;
+    if (gatewayOpts.storageClassName !== undefined && !gatewayExports) {
+      throw configError(path, 'gateway.storageClassName is set but in TAIL mode the gateway only forwards to the sampler and queues on an emptyDir, so no claim would use it',
+        gatewayOpts.storageClassName, 'set sampler.storageClassName instead (the sampler exports to the backend in TAIL mode), or drop it');
+    }
     const monitor = props.serviceMonitor;
     const common = (queueSize: number): CommonTierInput => ({
       memoryLimitPercentage: 75, memorySpikePercentage: 20, queueSize, batchSize: BATCH_SIZE, logLevel,
@@ -340,7 +355,7 @@ export class TracingCollector extends Construct {
         sampling: this.sampling, sizing: this.tailSizing, backend,
       });
       this.sampler = this.scalableTier('Sampler', {
-        name: samplerName, component: 'sampler', config, options: samplerOpts, kind: 'StatefulSet',
+        name: samplerName, component: 'sampler', config, options: samplerOpts, persistentQueue: true, headlessServiceOnly: true,
         allowFrom: [{ podSelector: { matchLabels: selectorLabels({ name: 'opentelemetry-collector', instance: this.name, component: 'gateway' }) } }],
         monitor,
       });
@@ -354,7 +369,7 @@ export class TracingCollector extends Construct {
       maxConnectionAge: '60s',
     });
     this.gateway = this.scalableTier('Gateway', {
-      name: gatewayName, component: 'gateway', config: gatewayConfig, options: gatewayOpts, kind: 'Deployment',
+      name: gatewayName, component: 'gateway', config: gatewayConfig, options: gatewayOpts, persistentQueue: gatewayExports, headlessServiceOnly: false,
       // Agents send here; so may any pod of the cluster that exports OTLP directly.
       allowFrom: [{ namespaceSelector: {} }],
       monitor,
@@ -543,11 +558,22 @@ export class TracingCollector extends Construct {
     return { name, config, image, configMap, service, selector };
   }
 
+  /**
+   * A scalable tier (gateway, sampler) with HPA, PDB and NetworkPolicy.
+   *
+   * `persistentQueue`: the tier exports to the backend, so its file_storage queue must outlive the pod:
+   * a StatefulSet with a PersistentVolumeClaim per pod. Otherwise a Deployment with an emptyDir queue
+   * (survives container restarts only), enough for a tier that forwards inside the collector.
+   * `headlessServiceOnly`: the headless Service carries the tier's name (the sampler, which only the
+   * load_balancing resolver addresses); otherwise a ClusterIP Service `<name>` plus a headless
+   * `<name>-headless` for the agents' client-side balancing.
+   */
   private scalableTier(id: string, spec: {
-    name: string; component: string; config: Record<string, unknown>; options: ResolvedScaling; kind: 'Deployment' | 'StatefulSet';
+    name: string; component: string; config: Record<string, unknown>; options: ResolvedScaling; persistentQueue: boolean; headlessServiceOnly: boolean;
     allowFrom: k8s.NetworkPolicyPeer[]; monitor?: CollectorServiceMonitorOptions; readsEndpointSlices?: boolean;
   }): CollectorTier {
-    const { name, component, config, options, kind } = spec;
+    const { name, component, config, options, persistentQueue, headlessServiceOnly } = spec;
+    const kind = persistentQueue ? 'StatefulSet' : 'Deployment';
     const image = options.image ?? distributionFor(config).image;
     const labels = this.labels(component, image);
     const selector = this.selector(component);
@@ -569,17 +595,17 @@ export class TracingCollector extends Construct {
       });
     }
 
-    const headlessName = kind === 'StatefulSet' ? name : `${name}-headless`;
+    const headlessName = headlessServiceOnly ? name : `${name}-headless`;
     // Headless: agents (dns:///, round_robin) and the load_balancing resolver see every pod, so gRPC's long-lived connections spread.
     const headless = new k8s.KubeService(this, `${id}HeadlessService`, {
-      metadata: { name: headlessName, labels: kind === 'StatefulSet' ? { ...labels, [METRICS_SERVICE_LABEL]: 'true' } : labels },
+      metadata: { name: headlessName, labels: headlessServiceOnly ? { ...labels, [METRICS_SERVICE_LABEL]: 'true' } : labels },
       spec: {
         clusterIp: 'None',
         selector,
-        ports: this.servicePorts(OTLP_RECEIVER_PORTS, kind === 'StatefulSet'),
+        ports: this.servicePorts(OTLP_RECEIVER_PORTS, headlessServiceOnly),
       },
     });
-    const service = kind === 'StatefulSet' ? headless : new k8s.KubeService(this, `${id}Service`, {
+    const service = headlessServiceOnly ? headless : new k8s.KubeService(this, `${id}Service`, {
       metadata: { name, labels: { ...labels, [METRICS_SERVICE_LABEL]: 'true' } },
       spec: { type: 'ClusterIP', selector, ports: this.servicePorts(OTLP_RECEIVER_PORTS, true) },
     });
@@ -597,11 +623,11 @@ export class TracingCollector extends Construct {
       containers: [this.container(image, options.resources, OTLP_RECEIVER_PORTS, [], [])],
       volumes: [
         { name: 'config', configMap: { name: configMap.name } },
-        ...(kind === 'Deployment' ? [{ name: 'queue', emptyDir: { sizeLimit: q(options.queueVolumeSize) } }] : []),
+        ...(persistentQueue ? [] : [{ name: 'queue', emptyDir: { sizeLimit: q(options.queueVolumeSize) } }]),
       ],
     };
     const template = { metadata: { labels, annotations: { 'checksum/config': configChecksum(configYaml) } }, spec: podSpec };
-    if (kind === 'Deployment') {
+    if (!persistentQueue) {
       new k8s.KubeDeployment(this, `${id}Deployment`, {
         metadata: { name, labels },
         spec: {
@@ -644,7 +670,7 @@ export class TracingCollector extends Construct {
           { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: options.targetCpuUtilization } } },
           { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } } },
         ],
-        // Every sampler scale event moves trace ownership; scale down slowly.
+        // Every sampler scale event moves trace ownership, and a scaled-down StatefulSet pod's queue waits on its claim; scale down slowly.
         behavior: { scaleDown: { stabilizationWindowSeconds: 600, policies: [{ type: 'Pods', value: 1, periodSeconds: 300 }] } },
       },
     });

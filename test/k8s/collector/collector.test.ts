@@ -256,6 +256,36 @@ describe('TracingCollector', () => {
       }
     });
 
+    test('no span lost on a pod replacement: the tier exporting to the backend queues on a PersistentVolumeClaim, not an emptyDir', () => {
+      const exportingTiers = configs.filter(({ config }) => Object.entries(config.exporters).some(([id, e]: [string, any]) => {
+        if (id.startsWith('load_balancing')) return false;
+        // Any exporter whose Service lives outside the collector's namespace targets the backend.
+        const [host] = String(e.endpoint).replace(/^dns:\/\/\//, '').split(':');
+        return host.split('.')[1] !== collector.namespace;
+      }));
+      // Exactly one tier talks to the backend: the sampler in TAIL mode, the gateway otherwise.
+      expect(exportingTiers.map(({ tier }) => tier)).toEqual([collector.samplingMode === CollectorSamplingMode.TAIL ? 'otel-sampler' : 'otel-gateway']);
+      for (const { config, workload } of exportingTiers) {
+        expect(workload.kind).toBe('StatefulSet');
+        const dir = config.extensions['file_storage/queue'].directory;
+        const mount = workload.spec.template.spec.containers[0].volumeMounts.find((m: Dict) => m.mountPath === dir);
+        expect(mount).toBeDefined();
+        expect(workload.spec.template.spec.volumes.find((v: Dict) => v.name === mount.name)).toBeUndefined();
+        const claim = (workload.spec.volumeClaimTemplates ?? []).find((v: Dict) => v.metadata.name === mount.name);
+        expect(claim?.spec.accessModes).toEqual(['ReadWriteOnce']);
+        expect(workload.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+        // HPA and PDB act on the StatefulSet.
+        const hpa = objects.find((o: Dict) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === workload.metadata.name) as Dict;
+        expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: workload.metadata.name });
+        const pdb = findObject(objects, 'PodDisruptionBudget', workload.metadata.name) as Dict;
+        expect(pdb.spec.selector.matchLabels).toEqual(workload.spec.selector.matchLabels);
+        // The governing Service is headless and selects the pods.
+        const governing = findObject(objects, 'Service', workload.spec.serviceName) as Dict;
+        expect(governing.spec.clusterIP).toBe('None');
+        expect(governing.spec.selector).toEqual(workload.spec.selector.matchLabels);
+      }
+    });
+
     test('a config change rolls the pods (checksum of the ConfigMap content)', () => {
       for (const { workload } of configs) expect(workload.spec.template.metadata.annotations['checksum/config']).toMatch(/^[0-9a-f]{64}$/);
     });
@@ -303,6 +333,39 @@ describe('TracingCollector', () => {
     expect(sts.spec.volumeClaimTemplates[0].spec).toMatchObject({ storageClassName: 'gp3', resources: { requests: { storage: '10Gi' } } });
     expect(sts.spec.serviceName).toBe('otel-sampler');
     expect((findObject(objects, 'Service', 'otel-sampler') as Dict).spec.clusterIP).toBe('None');
+  });
+
+  test.each([CollectorSamplingMode.HEAD, CollectorSamplingMode.NONE])('%s mode: the gateway exports, so it is a StatefulSet with its queue on a claim (size, StorageClass)', (mode) => {
+    const { objects, collector } = synth({
+      samplingMode: mode, gateway: { minReplicas: 3, maxReplicas: 8, queueVolumeSize: '5Gi', storageClassName: 'gp3' },
+    });
+    expect(objects.some((o) => o.kind === 'Deployment' && o.metadata?.name === 'otel-gateway')).toBe(false);
+    const sts = findObject(objects, 'StatefulSet', 'otel-gateway') as Dict;
+    expect(sts.spec.replicas).toBe(3);
+    expect(sts.spec.volumeClaimTemplates).toEqual([expect.objectContaining({
+      metadata: expect.objectContaining({ name: 'queue' }),
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '5Gi' } }, storageClassName: 'gp3' },
+    })]);
+    expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+    expect(sts.spec.template.spec.volumes.map((v: Dict) => v.name)).toEqual(['config']);
+    // Names stay: agents still balance over otel-gateway-headless, which now also governs the StatefulSet.
+    expect(sts.spec.serviceName).toBe('otel-gateway-headless');
+    expect((findObject(objects, 'Service', 'otel-gateway') as Dict).spec.type).toBe('ClusterIP');
+    expect((collector.agent.config as Dict).exporters['otlp_grpc/gateway'].endpoint).toBe('dns:///otel-gateway-headless.observability.svc.cluster.local:4317');
+    expect((findObject(objects, 'HorizontalPodAutoscaler', 'otel-gateway') as Dict).spec)
+      .toMatchObject({ minReplicas: 3, maxReplicas: 8, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'otel-gateway' } });
+    expect((findObject(objects, 'PodDisruptionBudget', 'otel-gateway') as Dict).spec.maxUnavailable).toBe(1);
+    // Queue length follows the claim size: 80% of 5Gi over 2048 spans x 1024 bytes.
+    expect((collector.gateway.config as Dict).exporters['otlp_grpc/backend'].sending_queue.queue_size).toBe(Math.floor(5 * 1024 ** 3 * 0.8 / (2048 * 1024)));
+    expectValidManifests(objects);
+    expect(restrictedViolations(objects)).toEqual([]);
+  });
+
+  test('tail mode: the gateway only forwards to the sampler, so it stays a Deployment with an emptyDir queue', () => {
+    const { objects } = synth({ gateway: { queueVolumeSize: '3Gi' } });
+    const deployment = findObject(objects, 'Deployment', 'otel-gateway') as Dict;
+    expect(deployment.spec.template.spec.volumes.find((v: Dict) => v.name === 'queue')).toEqual({ name: 'queue', emptyDir: { sizeLimit: '3Gi' } });
+    expect(objects.some((o) => o.kind === 'StatefulSet' && o.metadata?.name === 'otel-gateway')).toBe(false);
   });
 
   test('tail-sampling sizes are derived from declared traffic', () => {
@@ -433,6 +496,8 @@ describe('TracingCollector', () => {
         /not a resource_detection detector of collector 0.159 \(got "k8snode"\); .*k8snode was renamed k8s_api/],
       ['sampler options without tail sampling', () => synth({ samplingMode: CollectorSamplingMode.HEAD, sampler: { minReplicas: 3 } }),
         /sampler options are set but samplingMode is not TAIL/],
+      ['gateway StorageClass in tail mode', () => synth({ gateway: { storageClassName: 'gp3' } }),
+        /\[otel\/Collector\] gateway.storageClassName is set but in TAIL mode the gateway only forwards to the sampler and queues on an emptyDir, so no claim would use it \(got "gp3"\); set sampler.storageClassName instead/],
       ['bad log level', () => synth({ logLevel: 'verbose' }), /logLevel is not a collector log level \(got "verbose"\)/],
       ['name not a DNS label', () => synth({ name: 'OTel_Collector' }), /name must be a DNS label/],
       ['memory request above limit', () => synth({ gateway: { resources: { cpuRequest: '1', cpuLimit: '2', memoryRequest: '2Gi', memoryLimit: '1Gi' } } }),
