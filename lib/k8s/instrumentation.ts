@@ -35,6 +35,72 @@ export enum OtlpProtocol {
   HTTP_PROTOBUF = 'http/protobuf',
 }
 
+/**
+ * The OpenTelemetry SDK a workload runs. The SDKs' Jaeger remote samplers disagree on the endpoint
+ * they take in `OTEL_TRACES_SAMPLER_ARG` (`endpoint=...`), so remote sampling needs to know which one.
+ */
+export enum SdkLanguage {
+  /**
+   * opentelemetry-java (SDK autoconfigure and the Java agent, with
+   * `opentelemetry-sdk-extension-jaeger-remote-sampler`): gRPC to `http://<agent>:5779`, keys
+   * `endpoint`, `pollingInterval` (ms), `initialSamplingRate`; builds `parentbased_jaeger_remote` from the environment.
+   */
+  JAVA = 'java',
+  /**
+   * opentelemetry-go-contrib `samplers/jaegerremote`: HTTP, the full URL `http://<agent>:5778/sampling`
+   * (it appends `?service=`), keys `endpoint`, `pollingIntervalMs`, `initialSamplingRate`. The Go SDK
+   * does not build the sampler from the environment: the application calls `jaegerremote.New`, which reads the argument.
+   */
+  GO = 'go',
+  /**
+   * `@opentelemetry/sampler-jaeger-remote`: HTTP, the base URL `http://<agent>:5778` (it appends
+   * `/sampling?service=`). The Node.js SDK does not build it from the environment: the application
+   * constructs `JaegerRemoteSampler` from the argument.
+   */
+  NODEJS = 'nodejs',
+  /** opentelemetry-python: no Jaeger remote sampler is built from the environment; remote sampling is refused. */
+  PYTHON = 'python',
+  /** opentelemetry-dotnet: no Jaeger remote sampler is built from the environment; remote sampling is refused. */
+  DOTNET = 'dotnet',
+}
+
+/** Polling interval of SDK remote samplers, in milliseconds. */
+const REMOTE_SAMPLING_POLL_MS = 60000;
+
+/**
+ * `OTEL_TRACES_SAMPLER_ARG` of `parentbased_jaeger_remote` for one SDK, polling the collector's agents.
+ * Throws when the language is missing or its SDK cannot take a remote sampler from the environment.
+ */
+export function jaegerRemoteSamplerArgument(path: string, collector: TracingCollector, language: SdkLanguage | undefined): string {
+  const httpBase = collector.remoteSamplingUrl;
+  const grpcUrl = collector.remoteSamplingGrpcUrl;
+  if (!httpBase || !grpcUrl) {
+    throw configError(path, 'remoteSampling is on but the collector does not serve sampling strategies', true,
+      'set remoteSampling: true on the TracingCollector, or drop it here');
+  }
+  const initial = `initialSamplingRate=${ratioArgument(collector.sampling.baselineRatio)}`;
+  switch (language) {
+    case SdkLanguage.JAVA:
+      // JaegerRemoteSamplerProvider: gRPC SamplingManager; its interval key is pollingInterval (ms).
+      return `endpoint=${grpcUrl},pollingInterval=${REMOTE_SAMPLING_POLL_MS},${initial}`;
+    case SdkLanguage.GO:
+      // jaegerremote fetches <endpoint>?service=<name>; the collector serves only /sampling.
+      return `endpoint=${httpBase}/sampling,pollingIntervalMs=${REMOTE_SAMPLING_POLL_MS},${initial}`;
+    case SdkLanguage.NODEJS:
+      // JaegerRemoteSampler fetches <endpoint>/sampling?service=<name>.
+      return `endpoint=${httpBase},pollingIntervalMs=${REMOTE_SAMPLING_POLL_MS},${initial}`;
+    case SdkLanguage.PYTHON:
+    case SdkLanguage.DOTNET:
+      throw configError(path, `remoteSampling is on but the ${language === SdkLanguage.PYTHON ? 'Python' : '.NET'} SDK builds no jaeger_remote sampler from the environment, so it would fall back to its default sampler (every trace)`,
+        language, 'drop remoteSampling (parentbased_traceidratio then follows the collector), or set a remote sampler up in the application code');
+    case undefined:
+      throw configError(path, 'remoteSampling needs language: each SDK\'s jaeger_remote sampler expects a different endpoint in OTEL_TRACES_SAMPLER_ARG', language,
+        'set language: SdkLanguage.JAVA (gRPC on 5779), SdkLanguage.GO (HTTP 5778/sampling) or SdkLanguage.NODEJS (HTTP 5778)');
+    default:
+      throw configError(path, 'language is not an SdkLanguage', language, `use one of ${Object.keys(SdkLanguage).map((k) => `SdkLanguage.${k}`).join(', ')}`);
+  }
+}
+
 /** The sampler ratio SDKs should use in front of this collector: everything when the collector samples, the baseline otherwise. */
 export function sdkSamplerRatio(collector: TracingCollector): number {
   return collector.samplingMode === CollectorSamplingMode.NONE ? collector.sampling.baselineRatio : 1;
@@ -160,10 +226,18 @@ export interface WorkloadInstrumentationOptions {
    */
   readonly samplerRatio?: number;
   /**
-   * Use `parentbased_jaeger_remote`, polling the collector's strategies (needs `remoteSampling` on the collector).
+   * Use `parentbased_jaeger_remote`, polling the collector's strategies (needs `remoteSampling` on the
+   * collector and `language`, since each SDK expects a different endpoint).
    * @default false
    */
   readonly remoteSampling?: boolean;
+  /**
+   * The workload's OpenTelemetry SDK. Required with `remoteSampling`: Java polls the agents over gRPC
+   * (`http://<agent>:5779`), Go over HTTP at `http://<agent>:5778/sampling`, Node.js over HTTP at the
+   * base URL `http://<agent>:5778`. Python and .NET are refused with `remoteSampling`.
+   * @default - none (only needed with remoteSampling)
+   */
+  readonly language?: SdkLanguage;
   /**
    * Propagators besides `tracecontext` and `baggage`.
    * @default - none
@@ -200,19 +274,11 @@ export function workloadTelemetryEnv(path: string, options: WorkloadInstrumentat
   }
   let sampler: { type: string; arg: string };
   if (options.remoteSampling) {
-    const url = collector.remoteSamplingUrl;
-    if (!url) {
-      throw configError(path, 'remoteSampling is on but the collector does not serve sampling strategies', options.remoteSampling,
-        'set remoteSampling: true on the TracingCollector, or drop it here');
-    }
     if (options.samplerRatio !== undefined) {
       throw configError(path, 'samplerRatio is set with remoteSampling; the remote strategies decide the ratio', options.samplerRatio,
         'drop samplerRatio, or turn remoteSampling off');
     }
-    sampler = {
-      type: 'parentbased_jaeger_remote',
-      arg: `endpoint=${url},pollingIntervalMs=60000,initialSamplingRate=${ratioArgument(collector.sampling.baselineRatio)}`,
-    };
+    sampler = { type: 'parentbased_jaeger_remote', arg: jaegerRemoteSamplerArgument(path, collector, options.language) };
   } else {
     const ratio = options.samplerRatio ?? sdkSamplerRatio(collector);
     checkRatio(path, ratio);

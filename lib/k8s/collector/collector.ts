@@ -401,9 +401,20 @@ export class TracingCollector extends Construct {
     return `http://${this.agentHost}:${COLLECTOR_PORTS.otlpHttp}`;
   }
 
-  /** URL SDK remote samplers poll (`http://<agent>:5778`), when remote sampling is on. */
+  /**
+   * Base URL of the agents' remote-sampling HTTP server (`http://<agent>:5778`), when remote sampling is on.
+   * The strategies are served at `/sampling?service=<name>` under it (the only path the collector serves).
+   */
   public get remoteSamplingUrl(): string | undefined {
     return this.samplingStrategiesJson ? `http://${this.agentHost}:${COLLECTOR_PORTS.remoteSamplingHttp}` : undefined;
+  }
+
+  /**
+   * URL of the agents' remote-sampling gRPC server (`http://<agent>:5779`, plaintext
+   * `jaeger.api_v2.SamplingManager`), when remote sampling is on: what the Java SDK's sampler uses.
+   */
+  public get remoteSamplingGrpcUrl(): string | undefined {
+    return this.samplingStrategiesJson ? `http://${this.agentHost}:${COLLECTOR_PORTS.remoteSamplingGrpc}` : undefined;
   }
 
   private labels(component: string, image: string): Record<string, string> {

@@ -406,6 +406,7 @@ describe('TracingCollector', () => {
     expect(collector.agent.image).toBe(IMAGES.otelcolContrib);
     expect(collector.gateway.image).toBe(IMAGES.otelcolK8s);
     expect(collector.remoteSamplingUrl).toBe('http://otel-agent.observability.svc.cluster.local:5778');
+    expect(collector.remoteSamplingGrpcUrl).toBe('http://otel-agent.observability.svc.cluster.local:5779');
   });
 
   test('head mode: probabilistic_sampler at the baseline, exports straight to the backend, no sampler tier', () => {

@@ -2,7 +2,7 @@ import { ApiObject, Chart, JsonPatch, Size, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { TraceSampling, TracingConfigError } from '../../../lib/core';
 import {
-  CollectorBackend, CollectorSamplingMode, ExtraPropagator, OtelInstrumentation, OtlpProtocol, TempoChart, TracingCollector,
+  CollectorBackend, CollectorSamplingMode, ExtraPropagator, OtelInstrumentation, OtlpProtocol, SdkLanguage, TempoChart, TracingCollector,
   TracingCollectorChart, TracingCollectorProps, instrumentWorkload,
 } from '../../../lib/k8s';
 import { restrictedViolations } from '../../helpers/pod-security';
@@ -113,15 +113,59 @@ describe('instrumentWorkload (no operator)', () => {
     const { collector, apps } = setup({ remoteSampling: true });
     const deployment = shopDeployment(apps, ['app', 'sidecar']);
     instrumentWorkload(deployment, {
-      collector, serviceName: 'payment-service', protocol: OtlpProtocol.GRPC, remoteSampling: true, containerNames: ['app'],
+      collector, serviceName: 'payment-service', protocol: OtlpProtocol.GRPC, remoteSampling: true, language: SdkLanguage.JAVA, containerNames: ['app'],
     });
     const containers: Dict[] = (findObject(synthChart(apps), 'Deployment', 'payment') as Dict).spec.template.spec.containers;
     const env = Object.fromEntries(containers[0].env.map((e: Dict) => [e.name, e.value]));
     expect(env.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://otel-agent.observability.svc.cluster.local:4317');
     expect(env.OTEL_EXPORTER_OTLP_PROTOCOL).toBe('grpc');
     expect(env.OTEL_TRACES_SAMPLER).toBe('parentbased_jaeger_remote');
-    expect(env.OTEL_TRACES_SAMPLER_ARG).toBe('endpoint=http://otel-agent.observability.svc.cluster.local:5778,pollingIntervalMs=60000,initialSamplingRate=0.1');
+    expect(env.OTEL_TRACES_SAMPLER_ARG).toBe('endpoint=http://otel-agent.observability.svc.cluster.local:5779,pollingInterval=60000,initialSamplingRate=0.1');
     expect(containers[1].env).toBeUndefined();
+  });
+
+  // What each SDK's Jaeger remote sampler reads from OTEL_TRACES_SAMPLER_ARG, checked against the collector's servers:
+  // jaegerremotesampling serves HTTP only at /sampling on 5778 and jaeger.api_v2.SamplingManager over gRPC on 5779.
+  test.each([
+    // opentelemetry-java JaegerRemoteSamplerProvider: gRPC URL, interval key pollingInterval (ms).
+    [SdkLanguage.JAVA, 'endpoint=http://otel-agent.observability.svc.cluster.local:5779,pollingInterval=60000,initialSamplingRate=0.1'],
+    // go-contrib jaegerremote: fetches <endpoint>?service=, so the URL carries /sampling.
+    [SdkLanguage.GO, 'endpoint=http://otel-agent.observability.svc.cluster.local:5778/sampling,pollingIntervalMs=60000,initialSamplingRate=0.1'],
+    // @opentelemetry/sampler-jaeger-remote: fetches <endpoint>/sampling?service=, so the base URL only.
+    [SdkLanguage.NODEJS, 'endpoint=http://otel-agent.observability.svc.cluster.local:5778,pollingIntervalMs=60000,initialSamplingRate=0.1'],
+  ])('remote sampling endpoint for %s', (language, arg) => {
+    const { collector, apps } = setup({ remoteSampling: true });
+    const deployment = shopDeployment(apps);
+    instrumentWorkload(deployment, { collector, serviceName: 'payment-service', remoteSampling: true, language });
+    const objects = synthChart(apps);
+    expectValidManifests(objects);
+    const env = Object.fromEntries((findObject(objects, 'Deployment', 'payment') as Dict).spec.template.spec.containers[0].env.map((e: Dict) => [e.name, e.value]));
+    expect(env.OTEL_TRACES_SAMPLER).toBe('parentbased_jaeger_remote');
+    expect(env.OTEL_TRACES_SAMPLER_ARG).toBe(arg);
+    // The port in the argument is one the agent's Service exposes, under the name of the protocol it speaks.
+    const port = Number(/:(\d+)/.exec(arg.split(',')[0].replace('http://', ''))![1]);
+    const svc = findObject(synthChart(collector.node.scope as Chart), 'Service', 'otel-agent') as Dict;
+    expect(svc.spec.ports.find((p: Dict) => p.port === port).name).toBe(language === SdkLanguage.JAVA ? 'sampling-grpc' : 'sampling-http');
+  });
+
+  test('the language matters only with remote sampling', () => {
+    const { collector, apps } = setup({ remoteSampling: true });
+    const deployment = shopDeployment(apps);
+    instrumentWorkload(deployment, { collector, serviceName: 'payment-service', language: SdkLanguage.PYTHON });
+    const env = Object.fromEntries((findObject(synthChart(apps), 'Deployment', 'payment') as Dict).spec.template.spec.containers[0].env.map((e: Dict) => [e.name, e.value]));
+    expect([env.OTEL_TRACES_SAMPLER, env.OTEL_TRACES_SAMPLER_ARG]).toEqual(['parentbased_traceidratio', '1']);
+  });
+
+  test.each([
+    ['no language', {},
+      /^\[shop\/Payment\] remoteSampling needs language: each SDK's jaeger_remote sampler expects a different endpoint in OTEL_TRACES_SAMPLER_ARG \(got undefined\); set language: SdkLanguage.JAVA \(gRPC on 5779\), SdkLanguage.GO \(HTTP 5778\/sampling\) or SdkLanguage.NODEJS \(HTTP 5778\)$/],
+    ['Python', { language: SdkLanguage.PYTHON },
+      /^\[shop\/Payment\] remoteSampling is on but the Python SDK builds no jaeger_remote sampler from the environment, so it would fall back to its default sampler \(every trace\) \(got "python"\); drop remoteSampling/],
+    ['.NET', { language: SdkLanguage.DOTNET }, /the \.NET SDK builds no jaeger_remote sampler from the environment, .*\(got "dotnet"\)/],
+    ['not a language', { language: 'ruby' as SdkLanguage }, /language is not an SdkLanguage \(got "ruby"\); use one of SdkLanguage.JAVA, SdkLanguage.GO, SdkLanguage.NODEJS, SdkLanguage.PYTHON, SdkLanguage.DOTNET/],
+  ])('remote sampling refuses %s', (_n, extra, message) => {
+    const { collector, apps } = setup({ remoteSampling: true });
+    expectConfigError(() => instrumentWorkload(shopDeployment(apps), { collector, serviceName: 'payment-service', remoteSampling: true, ...extra }), message);
   });
 
   test.each([
