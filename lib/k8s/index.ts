@@ -3,6 +3,7 @@ export * from '../core';
 export * from './labels';
 export * from './pod-security';
 export * from './namespace';
+export * from './resources';
 export * from './checksum';
 export * from './tokens';
 export * from './tempo';

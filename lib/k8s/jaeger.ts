@@ -23,6 +23,7 @@ import { configChecksum } from './checksum';
 import { JaegerIndexRotation, JaegerStorage, ResolvedJaegerStorage, resolveJaegerStorage } from './jaeger-storage';
 import { selectorLabels, standardLabels } from './labels';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
+import { resourceRequirements } from './resources';
 
 /** Jaeger's images run as this UID and GID (cmd/jaeger/Dockerfile). */
 export const JAEGER_UID = 10001;
@@ -465,10 +466,7 @@ export class Jaeger extends Construct {
           ...this.credentialEnv(),
           ...(this.storage.auth.kind === 'sigv4' ? [{ name: 'AWS_REGION', value: this.storage.auth.region }] : []),
         ],
-        resources: {
-          requests: { cpu: q(o.resources.cpuRequest), memory: q(o.resources.memoryRequest) },
-          limits: { cpu: q(o.resources.cpuLimit), memory: q(o.resources.memoryLimit) },
-        },
+        resources: resourceRequirements(o.resources),
         securityContext: restrictedContainerSecurityContext(JAEGER_UID, JAEGER_UID),
         // Jaeger pings the storage at startup; give it a minute before liveness applies.
         startupProbe: { ...probe, periodSeconds: 5, failureThreshold: 24 },
@@ -542,17 +540,13 @@ export class Jaeger extends Construct {
   }
 
   private jobContainer(name: string, image: string, invocation: JaegerCliInvocation, resources: ContainerResources, mounts: k8s.VolumeMount[]): k8s.Container {
-    const q = (v: string) => k8s.Quantity.fromString(v);
     return {
       name,
       image,
       imagePullPolicy: 'IfNotPresent',
       args: invocation.args,
       env: [...Object.entries(invocation.env).map(([n, value]) => ({ name: n, value })), ...this.credentialEnv()],
-      resources: {
-        requests: { cpu: q(resources.cpuRequest), memory: q(resources.memoryRequest) },
-        limits: { cpu: q(resources.cpuLimit), memory: q(resources.memoryLimit) },
-      },
+      resources: resourceRequirements(resources),
       securityContext: restrictedContainerSecurityContext(JAEGER_UID, JAEGER_UID),
       volumeMounts: [...mounts, { name: 'tmp', mountPath: '/tmp' }],
     };
@@ -663,10 +657,7 @@ export class Jaeger extends Construct {
             { name: 'SPARK_LOCAL_DIRS', value: '/tmp' },
             { name: 'HOME', value: '/tmp' },
           ],
-          resources: {
-            requests: { cpu: q(resources.cpuRequest), memory: q(resources.memoryRequest) },
-            limits: { cpu: q(resources.cpuLimit), memory: q(resources.memoryLimit) },
-          },
+          resources: resourceRequirements(resources),
           securityContext: restrictedContainerSecurityContext(JAEGER_UID, JAEGER_UID),
           volumeMounts: [
             { name: 'tmp', mountPath: '/tmp' },

@@ -11,6 +11,7 @@ import { TEMPO_CONFIG_DIR, TEMPO_CONFIG_FILE, TEMPO_DATA_DIR } from '../render/t
 import { ResolvedTempoKafka, StrimziKafkaCluster, TempoKafka } from './kafka';
 import { standardLabels } from './labels';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
+import { resourceRequirements } from './resources';
 
 const q = (v: string) => k8s.Quantity.fromString(v);
 const TEMPO_UID = 10001;
@@ -322,10 +323,7 @@ export class TempoMicroservices extends Construct {
         ],
         ports,
         env,
-        resources: {
-          requests: { cpu: q(r.cpuRequest), memory: q(r.memoryRequest) },
-          limits: { cpu: q(r.cpuLimit), memory: q(r.memoryLimit) },
-        },
+        resources: resourceRequirements(r),
         securityContext: restrictedContainerSecurityContext(TEMPO_UID, TEMPO_UID),
         startupProbe: { ...readyProbe, periodSeconds: 10, failureThreshold: spec.startupFailures, timeoutSeconds: 5 },
         readinessProbe: { ...readyProbe, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 5 },

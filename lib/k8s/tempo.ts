@@ -19,6 +19,7 @@ import { ResolvedTempoKafka, TempoKafkaTopicSettings, resolveTempoKafka } from '
 import { selectorLabels, standardLabels } from './labels';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
 import { TempoDeploymentMode, TempoMicroservices, tempoMicroservicesHosts } from './tempo-distributed';
+import { resourceRequirements } from './resources';
 
 /** Tempo's image runs as this UID and GID (cmd/tempo/Dockerfile). */
 export const TEMPO_UID = 10001;
@@ -372,10 +373,7 @@ export class Tempo extends Construct {
                 { name: 'GOMEMLIMIT', value: goMemLimit(resources.memoryLimit, TEMPO_GOMEMLIMIT_RATIO) },
                 { name: 'AWS_REGION', value: storage.region },
               ],
-              resources: {
-                requests: { cpu: q(resources.cpuRequest), memory: q(resources.memoryRequest) },
-                limits: { cpu: q(resources.cpuLimit), memory: q(resources.memoryLimit) },
-              },
+              resources: resourceRequirements(resources),
               securityContext: restrictedContainerSecurityContext(TEMPO_UID, TEMPO_UID),
               // Tempo replays its WAL before /ready answers; give it up to 10 minutes.
               startupProbe: { ...readyProbe, periodSeconds: 10, failureThreshold: 60, timeoutSeconds: 5 },

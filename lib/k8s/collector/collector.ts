@@ -19,6 +19,7 @@ import { configChecksum } from '../checksum';
 import { selectorLabels, standardLabels } from '../labels';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod-security';
 import { CollectorBackend } from './backend';
+import { resourceRequirements } from '../resources';
 
 /** The collector images run as this UID and GID. */
 export const COLLECTOR_UID = 10001;
@@ -426,7 +427,6 @@ export class TracingCollector extends Construct {
   }
 
   private container(image: string, resources: ContainerResources, ports: readonly CollectorListenPort[], extraEnv: k8s.EnvVar[], extraMounts: k8s.VolumeMount[]): k8s.Container {
-    const q = (v: string) => k8s.Quantity.fromString(v);
     const health = { httpGet: { path: '/', port: k8s.IntOrString.fromString('health') } };
     return {
       name: 'otelcol',
@@ -443,10 +443,7 @@ export class TracingCollector extends Construct {
         { name: 'GOMEMLIMIT', value: goMemLimit(resources.memoryLimit, COLLECTOR_GOMEMLIMIT_RATIO) },
         ...extraEnv,
       ],
-      resources: {
-        requests: { cpu: q(resources.cpuRequest), memory: q(resources.memoryRequest) },
-        limits: { cpu: q(resources.cpuLimit), memory: q(resources.memoryLimit) },
-      },
+      resources: resourceRequirements(resources),
       securityContext: restrictedContainerSecurityContext(COLLECTOR_UID, COLLECTOR_UID),
       startupProbe: { ...health, periodSeconds: 5, failureThreshold: 24, timeoutSeconds: 3 },
       livenessProbe: { ...health, periodSeconds: 15, failureThreshold: 4, timeoutSeconds: 3 },
