@@ -22,12 +22,18 @@ export const NOT_SUPPORTED_TEXT = 'not supported by this endpoint';
 
 type Read<T> = { kind: 'value'; value: T } | { kind: 'absent' } | { kind: 'failed'; result: Omit<CheckResult, 'check'> };
 
-async function read<T>(call: () => Promise<T>): Promise<Read<T>> {
+async function read<T>(call: () => Promise<T>, customEndpoint: boolean): Promise<Read<T>> {
   try {
     return { kind: 'value', value: await call() };
   } catch (err) {
     const failure = classifyS3Error(err);
     if (failure.kind === 'not-configured') return { kind: 'absent' };
+    if (failure.kind === 'not-supported' && !customEndpoint) {
+      // Amazon S3 implements every API we call, so 501/405 there is not "unsupported".
+      // GetBucketPolicy answers 405 when the caller is not in the bucket owner's account.
+      const why = failure.httpStatus === 405 ? '; Amazon S3 answers 405 when the caller is not in the bucket owner\'s account' : '';
+      return { kind: 'failed', result: { status: 'could-not-check', detail: `could not check: S3 answered ${failure.code}${failure.httpStatus ? ` (HTTP ${failure.httpStatus})` : ''}${why}`, findings: [] } };
+    }
     if (failure.kind === 'not-supported') {
       return { kind: 'failed', result: { status: 'not-supported', detail: `${NOT_SUPPORTED_TEXT} (${failure.code}${failure.httpStatus ? `, HTTP ${failure.httpStatus}` : ''})`, findings: [] } };
     }
@@ -40,14 +46,19 @@ function settle<T>(check: CheckId, r: Read<T>, decide: (value: T | undefined) =>
   return decide(r.kind === 'value' ? r.value : undefined);
 }
 
-/** Runs every bucket-settings check; never throws. */
-export async function checkBucketSettings(client: S3Client, bucket: string, prefix: string, view: RetentionView, now: Date): Promise<CheckResult[]> {
+/**
+ * Runs every bucket-settings check; never throws.
+ *
+ * @param customEndpoint true for an S3-compatible `--endpoint`; only there can
+ *   a 501/405 mean "not supported by this endpoint"
+ */
+export async function checkBucketSettings(client: S3Client, bucket: string, prefix: string, view: RetentionView, now: Date, customEndpoint: boolean): Promise<CheckResult[]> {
   const [lifecycle, pab, encryption, policy, uploads] = await Promise.all([
-    read(() => client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }))),
-    read(() => client.send(new GetPublicAccessBlockCommand({ Bucket: bucket }))),
-    read(() => client.send(new GetBucketEncryptionCommand({ Bucket: bucket }))),
-    read(() => client.send(new GetBucketPolicyCommand({ Bucket: bucket }))),
-    read(() => summarizeMultipartUploads(client, bucket, prefix, now)),
+    read(() => client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket })), customEndpoint),
+    read(() => client.send(new GetPublicAccessBlockCommand({ Bucket: bucket })), customEndpoint),
+    read(() => client.send(new GetBucketEncryptionCommand({ Bucket: bucket })), customEndpoint),
+    read(() => client.send(new GetBucketPolicyCommand({ Bucket: bucket })), customEndpoint),
+    read(() => summarizeMultipartUploads(client, bucket, prefix, now), customEndpoint),
   ]);
   return [
     settle('lifecycle', lifecycle, (v) => checkLifecycle(v ? rulesFromSdk(v.Rules) : undefined, prefix, view)),

@@ -78,8 +78,13 @@ export function classifyS3Error(error: unknown): S3Failure {
   if (code === 'NoSuchBucket' || (status === 404 && (name === 'NotFound' || name === '404'))) {
     return { kind: 'missing-bucket', code: 'NoSuchBucket', httpStatus: status, message: 'the bucket does not exist' };
   }
-  if (REGION_CODES.has(code) || REGION_CODES.has(name) || status === 301) {
-    const bucketRegion = e.Region ?? e.$response?.headers?.['x-amz-bucket-region'];
+  const headerRegion = e.$response?.headers?.['x-amz-bucket-region'];
+  // A HEAD has no body, so S3's AuthorizationHeaderMalformed (a request signed
+  // for the wrong region, e.g. us-east-1 against the global endpoint) reaches
+  // us as a bare 400 whose only clue is the x-amz-bucket-region header.
+  const bareRegionError = status === 400 && headerRegion !== undefined && e.Code === undefined;
+  if (REGION_CODES.has(code) || REGION_CODES.has(name) || status === 301 || bareRegionError) {
+    const bucketRegion = e.Region ?? headerRegion;
     return {
       kind: 'wrong-region', code, httpStatus: status, bucketRegion,
       message: bucketRegion ? `the bucket is in region ${bucketRegion}` : 'the bucket is in another region',

@@ -96,7 +96,7 @@ export async function verifyBucket(client: S3Client, options: VerifyOptions, pro
 
   const [, settings] = await Promise.all([
     listing,
-    checkBucketSettings(client, options.bucket, options.prefix, options.expected, now),
+    checkBucketSettings(client, options.bucket, options.prefix, options.expected, now, options.endpoint !== undefined),
   ]);
 
   const tenantReports = tenants.reports();
@@ -147,6 +147,10 @@ async function preflight(client: S3Client, options: VerifyOptions): Promise<void
       case 'access-denied':
         throw new CouldNotCheckError(`access to bucket "${options.bucket}"${at} was denied (${f.code}: ${f.message}); verify needs s3:ListBucket, s3:GetObject and the s3:GetBucket*/s3:GetLifecycleConfiguration read permissions`);
       case 'wrong-region':
+        // A bare 400 always names the bucket's region; when that is ours, the 400 meant something else.
+        if (f.bucketRegion === options.region) {
+          throw new CouldNotCheckError(`could not read bucket "${options.bucket}"${at}: ${f.code} (HTTP ${f.httpStatus ?? 'unknown'})`);
+        }
         throw new CouldNotCheckError(`bucket "${options.bucket}" is not in region ${options.region}: ${f.message}; pass --region ${f.bucketRegion ?? '<the bucket region>'}`);
       case 'no-credentials':
         throw new CouldNotCheckError(f.message);
