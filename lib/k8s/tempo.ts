@@ -391,7 +391,9 @@ export class Tempo extends Construct {
           },
         },
         volumeClaimTemplates: [{
-          metadata: { name: 'data', labels },
+          // volumeClaimTemplates are immutable: a label that changes with the image (app.kubernetes.io/version)
+          // would make the API server reject every later update of the StatefulSet.
+          metadata: { name: 'data', labels: withoutVersion(labels) },
           spec: {
             accessModes: ['ReadWriteOnce'],
             resources: { requests: { storage: q(storageSize) } },
@@ -478,6 +480,11 @@ function resolveStorage(path: string, storage: TempoS3StorageProps) {
     insecure: storage.insecure,
     forcePathStyle: storage.forcePathStyle,
   };
+}
+
+/** Labels that never change with the image: for immutable places such as volumeClaimTemplates. */
+function withoutVersion(labels: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels).filter(([key]) => key !== 'app.kubernetes.io/version'));
 }
 
 function validatedNamespaces(path: string, allowed: string[] | undefined): string[] | undefined {

@@ -127,6 +127,18 @@ describe('Tempo (monolithic, Kubernetes)', () => {
     expect(container.image).toBe('docker.io/grafana/tempo:3.0.3');
   });
 
+  test('an image upgrade changes only mutable StatefulSet fields (selector and volumeClaimTemplates are immutable)', () => {
+    const sts = (image?: string) => (findObject(synth(image ? { image } : {}), 'StatefulSet', 'tempo') as any).spec;
+    const before = sts();
+    const after = sts('docker.io/grafana/tempo:3.0.4');
+    expect(after.template.metadata.labels['app.kubernetes.io/version']).toBe('3.0.4');
+    // The API server rejects any update of these: "updates to statefulset spec for fields other than ... are forbidden".
+    expect(after.volumeClaimTemplates).toEqual(before.volumeClaimTemplates);
+    expect(after.selector).toEqual(before.selector);
+    expect(after.serviceName).toEqual(before.serviceName);
+    expect(after.volumeClaimTemplates[0].metadata.labels['app.kubernetes.io/instance']).toBe('tempo');
+  });
+
   test('config change rolls the pod: the checksum annotation follows the config', () => {
     const checksum = (props: Partial<TempoChartProps>) =>
       (findObject(synth(props), 'StatefulSet', 'tempo') as any).spec.template.metadata.annotations['checksum/config'];
