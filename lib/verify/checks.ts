@@ -83,7 +83,8 @@ function filterCaveat(rule: LifecycleRule): string {
  * Findings: no abort-multipart rule covering Tempo's prefix; an expiry shorter
  * than retention or inside the safety margin; a fixed-date expiry; an expiry
  * that touches `work.json`, `tempo_cluster_seed.json` or `overrides/`; a
- * transition to an archive class before Tempo is done with the objects.
+ * transition to an archive class before Tempo is done with the objects, or
+ * at any age for those long-lived objects.
  *
  * @param rules rules of the bucket, or undefined when it has no lifecycle configuration
  * @param prefix Tempo's `storage.trace.s3.prefix` ('' for none)
@@ -125,11 +126,11 @@ export function checkLifecycle(rules: readonly LifecycleRule[] | undefined, pref
         add(`rule "${rule.id}" expires objects ${scopeText} after ${rule.expirationDays} days, inside the ${LIFECYCLE_SAFETY_MARGIN_DAYS}-day safety margin over the retention of ${formatHours(retention)}; use at least ${minimumDays} days`);
       }
     }
+    const touched = [
+      ...protectedKeys.filter((key) => key.startsWith(rule.prefix)),
+      ...(overridesDir.startsWith(rule.prefix) || rule.prefix.startsWith(overridesDir) ? [overridesDir] : []),
+    ];
     if (expires) {
-      const touched = [
-        ...protectedKeys.filter((key) => key.startsWith(rule.prefix)),
-        ...(overridesDir.startsWith(rule.prefix) || rule.prefix.startsWith(overridesDir) ? [overridesDir] : []),
-      ];
       if (touched.length > 0) {
         add(`rule "${rule.id}" would expire ${touched.join(', ')}${filterCaveat(rule)}; Tempo needs these objects for as long as it runs; scope the rule to tenant prefixes or tags`);
       }
@@ -137,8 +138,14 @@ export function checkLifecycle(rules: readonly LifecycleRule[] | undefined, pref
     for (const t of rule.transitions) {
       if (!ARCHIVE_CLASSES.has(t.storageClass)) continue;
       const early = t.date !== undefined || (t.days !== undefined && t.days < minimumDays);
+      const when = t.days !== undefined ? `after ${t.days} days` : `on ${t.date}`;
       if (early) {
-        add(`rule "${rule.id}" moves objects ${scopeText} to ${t.storageClass} ${t.days !== undefined ? `after ${t.days} days` : `on ${t.date}`}, before Tempo is done with them; Tempo cannot read archived objects`);
+        add(`rule "${rule.id}" moves objects ${scopeText} to ${t.storageClass} ${when}, before Tempo is done with them; Tempo cannot read archived objects`);
+      }
+      // Unlike blocks, these objects are read for as long as Tempo runs
+      // (tempo_cluster_seed.json is written once), so no age is safe to archive them at.
+      if (touched.length > 0) {
+        add(`rule "${rule.id}" would move ${touched.join(', ')} to ${t.storageClass} ${when}${filterCaveat(rule)}; Tempo reads these objects for as long as it runs and cannot read archived objects; scope the rule to tenant prefixes or tags`);
       }
     }
   }
@@ -201,8 +208,11 @@ export function checkTlsPolicy(policyJson: string | undefined, bucket: string): 
     return { check: 'tls-policy', status: 'could-not-check', detail: 'the bucket policy is not valid JSON', findings: [] };
   }
   const statements = Array.isArray(policy.Statement) ? policy.Statement : policy.Statement ? [policy.Statement] : [];
-  const ok = statements.some((s) => isTlsDeny(s as PolicyStatement, bucket));
-  if (!ok) {
+  const kinds = statements.map((s) => tlsDenyKind(s as PolicyStatement, bucket));
+  if (!kinds.includes('full')) {
+    if (kinds.includes('narrowed')) {
+      return finding('tls-policy', 'the bucket policy denies requests without TLS only under further conditions, so some plain-HTTP requests are allowed; make aws:SecureTransport=false the Deny statement\'s only condition (enforceSSL: true)');
+    }
     return finding('tls-policy', 'the bucket policy does not deny requests without TLS; add a Deny on s3:* for all principals when aws:SecureTransport is false (enforceSSL: true)');
   }
   return pass('tls-policy', 'the bucket policy denies requests without TLS');
@@ -220,14 +230,33 @@ function asList(value: unknown): unknown[] {
   return Array.isArray(value) ? value : value === undefined ? [] : [value];
 }
 
-function isTlsDeny(s: PolicyStatement, bucket: string): boolean {
-  if (s.Effect !== 'Deny') return false;
+/**
+ * Whether a statement denies every request without TLS ('full'), denies them
+ * only when further conditions also hold ('narrowed': every condition of a
+ * Deny must match, so e.g. an extra `s3:TlsVersion` or `aws:SourceVpce` test
+ * lets plain-HTTP requests through), or is no TLS deny at all ('none').
+ * Condition keys are case-insensitive in IAM; `BoolIfExists` is equivalent
+ * to `Bool` here because S3 always sets aws:SecureTransport.
+ */
+function tlsDenyKind(s: PolicyStatement, bucket: string): 'full' | 'narrowed' | 'none' {
+  if (s.Effect !== 'Deny') return 'none';
   const principalAll = s.Principal === '*' || asList((s.Principal as { AWS?: unknown } | undefined)?.AWS).includes('*');
   const actionAll = asList(s.Action).some((a) => a === 's3:*' || a === '*');
-  const secure = s.Condition?.Bool?.['aws:SecureTransport'];
-  const whenInsecure = asList(secure).some((v) => v === false || v === 'false');
   const coversObjects = asList(s.Resource).some((r) => typeof r === 'string' && (r === '*' || r.endsWith(`:::${bucket}/*`) || r.endsWith(':::*')));
-  return principalAll && actionAll && whenInsecure && coversObjects;
+  let whenInsecure = false;
+  let otherConditions = 0;
+  for (const [operator, entries] of Object.entries(s.Condition ?? {})) {
+    for (const [key, value] of Object.entries(entries ?? {})) {
+      const secureTransport = (operator === 'Bool' || operator === 'BoolIfExists') && key.toLowerCase() === 'aws:securetransport';
+      if (secureTransport && asList(value).some((v) => v === false || (typeof v === 'string' && v.toLowerCase() === 'false'))) {
+        whenInsecure = true;
+      } else {
+        otherConditions++;
+      }
+    }
+  }
+  if (!(principalAll && actionAll && whenInsecure && coversObjects)) return 'none';
+  return otherConditions === 0 ? 'full' : 'narrowed';
 }
 
 /** What a paginated ListMultipartUploads found. */

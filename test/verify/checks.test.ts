@@ -130,6 +130,16 @@ describe('lifecycle rules that break Tempo', () => {
     expect(checkLifecycle(instant, '', FOURTEEN_DAYS).status).toBe('pass');
   });
 
+  test('archiving the whole bucket late enough for blocks still archives tempo_cluster_seed.json and overrides/', () => {
+    const rules = bucketRules([ABORT, { id: 'archive', transitions: [{ storageClass: s3.StorageClass.DEEP_ARCHIVE, transitionAfter: Duration.days(90) }] }]);
+    expect(messages(checkLifecycle(rules, '', FOURTEEN_DAYS))).toEqual([
+      'rule "archive" would move work.json, tempo_cluster_seed.json, overrides/ to DEEP_ARCHIVE after 90 days; Tempo reads these objects for as long as it runs and cannot read archived objects; scope the rule to tenant prefixes or tags',
+    ]);
+    // The same rule scoped to a tenant directory is fine.
+    const scoped = bucketRules([ABORT, { prefix: 'single-tenant/', transitions: [{ storageClass: s3.StorageClass.DEEP_ARCHIVE, transitionAfter: Duration.days(90) }] }]);
+    expect(checkLifecycle(scoped, '', FOURTEEN_DAYS).status).toBe('pass');
+  });
+
   test('a fixed-date expiry is a finding', () => {
     const result = checkLifecycle(bucketRules([ABORT, { prefix: 'single-tenant/', expirationDate: new Date('2027-01-01T00:00:00Z') }]), '', FOURTEEN_DAYS);
     expect(messages(result)[0]).toMatch(/^rule "rule 2" expires every object on "single-tenant\/" on the fixed date 2027-01-01/);
@@ -178,6 +188,22 @@ describe('bucket settings', () => {
     const allowOnly = JSON.stringify({ Statement: { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::traces/*' } });
     expect(checkTlsPolicy(allowOnly, 'traces').status).toBe('finding');
     expect(checkTlsPolicy(undefined, 'traces').detail).toMatch(/^the bucket has no policy/);
+  });
+
+  test('TLS deny: condition keys are case-insensitive and BoolIfExists counts; extra conditions narrow the deny', () => {
+    const policy = (condition: object) => JSON.stringify({
+      Statement: [{ Effect: 'Deny', Principal: '*', Action: ['s3:*'], Resource: ['arn:aws:s3:::traces', 'arn:aws:s3:::traces/*'], Condition: condition }],
+    });
+    expect(checkTlsPolicy(policy({ Bool: { 'aws:securetransport': 'False' } }), 'traces').status).toBe('pass');
+    expect(checkTlsPolicy(policy({ BoolIfExists: { 'aws:SecureTransport': false } }), 'traces').status).toBe('pass');
+    // A Deny applies only when every condition matches: plain HTTP from the VPC endpoint, or with
+    // no TLS version at all, is allowed by these.
+    for (const extra of [{ StringNotEquals: { 'aws:SourceVpce': 'vpce-1234' } }, { NumericLessThan: { 's3:TlsVersion': '1.2' } }]) {
+      const narrowed = checkTlsPolicy(policy({ Bool: { 'aws:SecureTransport': 'false' }, ...extra }), 'traces');
+      expect(narrowed.status).toBe('finding');
+      expect(narrowed.detail).toMatch(/^the bucket policy denies requests without TLS only under further conditions/);
+    }
+    expect(checkTlsPolicy(policy({ Bool: { 'aws:SecureTransport': 'true' } }), 'traces').status).toBe('finding');
     expect(checkTlsPolicy('{not json', 'traces').status).toBe('could-not-check');
   });
 
