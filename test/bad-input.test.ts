@@ -36,6 +36,8 @@ const cases: Array<[string, () => void, string, RegExp, string, RegExp]> = [
   ['tenant listed twice', k8s({ multitenancy: true, tenants: [{ id: 'a' }, { id: 'a' }] }), 'tempo/Tempo', /tenant id is listed twice/, '"a"', /list each tenant once/],
   ['tenants without multitenancy', k8s({ tenants: [{ id: 'a' }] }), 'tempo/Tempo', /tenants are set but multitenancy is off/, '["a"]', /set multitenancy: true/],
   ['prefix with a leading slash (AWS)', aws({ prefix: '/tempo' }), 'S/Tempo/Storage', /prefix must not be empty, start or end with "\/"/, '"/tempo"', /use "tempo"/],
+  ['prefix with a "*" (an IAM wildcard)', aws({ prefix: 'tempo*' }), 'S/Tempo/Storage', /prefix must not contain "\*": the role's IAM policy would read it as a wildcard/, '"tempo*"', /use "tempo-"/],
+  ['prefix with a ".." segment (Tempo cleans it away)', aws({ prefix: 'traces/../tempo' }), 'S/Tempo/Storage', /prefix must not have "\." or "\.\." segments/, '"traces/../tempo"', /without "\." and "\.\." segments/],
   ['prefix with a trailing slash (Kubernetes)', k8s({ storage: { ...storage, prefix: 'traces/tempo/' } }), 'tempo/Tempo', /storage\.prefix must not start or end with "\/"/, '"traces/tempo/"', /"traces\/tempo"/],
   ['KMS key with S3-managed encryption', aws((stack) => ({ encryption: s3.BucketEncryption.S3_MANAGED, encryptionKey: new kms.Key(stack, 'K') })), 'S/Tempo/Storage', /encryptionKey is set but encryption is S3-managed/, '"S3_MANAGED"', /set encryption: s3\.BucketEncryption\.KMS, or remove encryptionKey/],
   ['unencrypted bucket', aws({ encryption: s3.BucketEncryption.UNENCRYPTED }), 'S/Tempo/Storage', /encryption must be S3_MANAGED or KMS/, '"UNENCRYPTED"', /S3_MANAGED \(default\)/],

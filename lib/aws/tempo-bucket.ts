@@ -222,7 +222,17 @@ function validatePrefix(path: string, prefix: string | undefined): string | unde
       fixed ? `use "${fixed}"` : 'leave prefix out to use the bucket root');
   }
   if (!/^[A-Za-z0-9!\-_.*'()/]+$/.test(prefix)) {
-    throw configError(path, 'prefix has characters that are not safe in S3 keys', prefix, 'use letters, digits and -_.!*\'()/');
+    throw configError(path, 'prefix has characters that are not safe in S3 keys', prefix, 'use letters, digits and -_.!\'()/');
+  }
+  if (prefix.includes('*')) {
+    // IAM resource ARNs and the s3:prefix StringLike condition read "*" as a wildcard: the grant would reach other prefixes.
+    throw configError(path, 'prefix must not contain "*": the role\'s IAM policy would read it as a wildcard and reach keys outside the prefix', prefix,
+      `use "${prefix.replace(/\*+/g, '-')}"`);
+  }
+  if (prefix.split('/').some((segment) => segment === '.' || segment === '..')) {
+    // Tempo builds keys with Go's path.Join, which removes such segments: it would write outside the prefix we scope IAM and lifecycle to.
+    throw configError(path, 'prefix must not have "." or ".." segments: Tempo cleans them away and would write outside the prefix the role and lifecycle rules cover', prefix,
+      'write the prefix without "." and ".." segments, e.g. "tempo"');
   }
   return prefix;
 }
