@@ -6,7 +6,7 @@
  */
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectsCommand, PutBucketLifecycleConfigurationCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { checkBucketSettings } from '../../lib/verify/bucket-settings';
 import { runCli } from '../../lib/verify/cli';
 import { createReadOnlyClient } from '../../lib/verify/client';
@@ -116,6 +116,33 @@ describe('bucket policy answers', () => {
       const result = await policyCheck(custom);
       expect(result.status).toBe('finding');
       expect(result.detail).toMatch(/^the bucket has no policy, so requests over plain HTTP are allowed/);
+    }
+  });
+});
+
+describe('read-only guard', () => {
+  test('Put, Delete and Create commands are refused before any byte reaches the endpoint', async () => {
+    let requests = 0;
+    answer = () => {
+      requests++;
+      return { status: 200, body: '' };
+    };
+    const sent: string[] = [];
+    const client = createReadOnlyClient({ region: 'us-east-1', endpoint, credentials, onCommand: (c) => sent.push(c) });
+    try {
+      const writes = [
+        new PutObjectCommand({ Bucket: 'traces', Key: 'work.json', Body: '{}' }),
+        new DeleteObjectsCommand({ Bucket: 'traces', Delete: { Objects: [{ Key: 'work.json' }] } }),
+        new CreateBucketCommand({ Bucket: 'traces' }),
+        new PutBucketLifecycleConfigurationCommand({ Bucket: 'traces', LifecycleConfiguration: { Rules: [] } }),
+      ];
+      for (const command of writes) {
+        await expect(client.send(command as never)).rejects.toThrow(/^verify is read-only and refused to send \w+Command$/);
+      }
+      expect(sent).toEqual(['PutObjectCommand', 'DeleteObjectsCommand', 'CreateBucketCommand', 'PutBucketLifecycleConfigurationCommand']);
+      expect(requests).toBe(0);
+    } finally {
+      client.destroy();
     }
   });
 });
