@@ -36,3 +36,12 @@ export function selectorLabels(input: Pick<StandardLabelsInput, 'name' | 'instan
     'app.kubernetes.io/component': input.component,
   };
 }
+
+/**
+ * Labels for fields Kubernetes never lets change after creation (StatefulSet
+ * volumeClaimTemplates): the standard labels without `version`, so an image
+ * upgrade does not make the update invalid.
+ */
+export function labelsWithoutVersion(labels: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels).filter(([key]) => key !== 'app.kubernetes.io/version'));
+}

@@ -9,7 +9,7 @@ import {
 } from '../render/tempo-distributed-config';
 import { TEMPO_CONFIG_DIR, TEMPO_CONFIG_FILE, TEMPO_DATA_DIR } from '../render/tempo-config';
 import { ResolvedTempoKafka, StrimziKafkaCluster, TempoKafka } from './kafka';
-import { standardLabels } from './labels';
+import { labelsWithoutVersion, standardLabels } from './labels';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
 import { resourceRequirements } from './resources';
 
@@ -366,7 +366,8 @@ export class TempoMicroservices extends Construct {
           ...('claim' in spec.data ? {
             persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
             volumeClaimTemplates: [{
-              metadata: { name: 'data', labels },
+              // Immutable after creation: no version label, or every upgrade would be rejected.
+              metadata: { name: 'data', labels: labelsWithoutVersion(labels) },
               spec: {
                 accessModes: ['ReadWriteOnce'],
                 resources: { requests: { storage: q(spec.data.claim) } },

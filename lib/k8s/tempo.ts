@@ -16,7 +16,7 @@ import { TempoSizing, sizeTempo } from '../core/tempo-sizing';
 import { renderTempoDistributedConfig } from '../render/tempo-distributed-config';
 import { configChecksum } from './checksum';
 import { ResolvedTempoKafka, TempoKafkaTopicSettings, resolveTempoKafka } from './kafka';
-import { selectorLabels, standardLabels } from './labels';
+import { labelsWithoutVersion, selectorLabels, standardLabels } from './labels';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
 import { TempoDeploymentMode, TempoMicroservices, tempoMicroservicesHosts } from './tempo-distributed';
 import { resourceRequirements } from './resources';
@@ -393,7 +393,7 @@ export class Tempo extends Construct {
         volumeClaimTemplates: [{
           // volumeClaimTemplates are immutable: a label that changes with the image (app.kubernetes.io/version)
           // would make the API server reject every later update of the StatefulSet.
-          metadata: { name: 'data', labels: withoutVersion(labels) },
+          metadata: { name: 'data', labels: labelsWithoutVersion(labels) },
           spec: {
             accessModes: ['ReadWriteOnce'],
             resources: { requests: { storage: q(storageSize) } },
@@ -483,9 +483,6 @@ function resolveStorage(path: string, storage: TempoS3StorageProps) {
 }
 
 /** Labels that never change with the image: for immutable places such as volumeClaimTemplates. */
-function withoutVersion(labels: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(labels).filter(([key]) => key !== 'app.kubernetes.io/version'));
-}
 
 function validatedNamespaces(path: string, allowed: string[] | undefined): string[] | undefined {
   if (allowed) allowed.forEach((ns) => validateDnsLabel(path, 'allowedNamespaces entry', ns));

@@ -25,6 +25,14 @@ describe('example charts (dist/)', () => {
     expect(restrictedViolations(objects)).toEqual([]);
     expect(findLeakedTokens(JSON.stringify(objects))).toEqual([]);
   });
+
+  test('no StatefulSet carries a version label in its immutable volumeClaimTemplates (an upgrade would be rejected)', () => {
+    const claims = charts.flatMap((c) => (c.toJson() as K8sObject[]))
+      .filter((o) => o.kind === 'StatefulSet')
+      .flatMap((o: any) => (o.spec.volumeClaimTemplates ?? []).map((t: any) => ({ sts: o.metadata.name, labels: t.metadata?.labels ?? {} })));
+    expect(claims.length).toBeGreaterThan(2);
+    expect(claims.filter((c) => 'app.kubernetes.io/version' in c.labels)).toEqual([]);
+  });
 });
 
 describe('example stacks (cdk.out/)', () => {

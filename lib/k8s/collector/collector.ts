@@ -16,7 +16,7 @@ import {
 import { SAMPLING_STRATEGIES_FILE, renderSamplingStrategiesJson } from '../../render/sampling-strategies';
 import { toYaml } from '../../render/yaml';
 import { configChecksum } from '../checksum';
-import { selectorLabels, standardLabels } from '../labels';
+import { labelsWithoutVersion, selectorLabels, standardLabels } from '../labels';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../pod-security';
 import { CollectorBackend } from './backend';
 import { resourceRequirements } from '../resources';
@@ -658,7 +658,8 @@ export class TracingCollector extends Construct {
           persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
           template,
           volumeClaimTemplates: [{
-            metadata: { name: 'queue', labels },
+            // Immutable after creation: no version label, or every upgrade would be rejected.
+            metadata: { name: 'queue', labels: labelsWithoutVersion(labels) },
             spec: {
               accessModes: ['ReadWriteOnce'],
               resources: { requests: { storage: q(options.queueVolumeSize) } },
