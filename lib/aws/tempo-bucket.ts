@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { configError } from '../core/errors';
-import { LIFECYCLE_SAFETY_MARGIN_DAYS, keyUnderPrefix } from '../core/tempo-bucket-layout';
+import { LIFECYCLE_SAFETY_MARGIN_DAYS, keyUnderPrefix, validateBucketPrefix } from '../core/tempo-bucket-layout';
 import { ResolvedTenancy, TempoTenancyProps, resolveTempoTenancy } from '../core/tempo-tenancy';
 
 /** Props of {@link TempoBucket}. */
@@ -86,7 +86,7 @@ export class TempoBucket extends Construct {
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
     const path = this.node.path;
     this.tenancy = resolveTempoTenancy(path, props);
-    this.prefix = validatePrefix(path, props.prefix);
+    this.prefix = validateBucketPrefix(path, 'prefix', props.prefix);
     const encryption = props.encryption ?? s3.BucketEncryption.S3_MANAGED;
     if (encryption !== s3.BucketEncryption.S3_MANAGED && encryption !== s3.BucketEncryption.KMS) {
       throw configError(path, 'encryption must be S3_MANAGED or KMS', encryption,
@@ -214,25 +214,3 @@ export class TempoBucket extends Construct {
   }
 }
 
-function validatePrefix(path: string, prefix: string | undefined): string | undefined {
-  if (prefix === undefined || Token.isUnresolved(prefix)) return prefix;
-  if (prefix === '' || prefix.startsWith('/') || prefix.endsWith('/') || prefix.includes('//')) {
-    const fixed = prefix.replace(/^\/+|\/+$/g, '').replace(/\/+/g, '/');
-    throw configError(path, 'prefix must not be empty, start or end with "/" or contain "//"', prefix,
-      fixed ? `use "${fixed}"` : 'leave prefix out to use the bucket root');
-  }
-  if (!/^[A-Za-z0-9!\-_.*'()/]+$/.test(prefix)) {
-    throw configError(path, 'prefix has characters that are not safe in S3 keys', prefix, 'use letters, digits and -_.!\'()/');
-  }
-  if (prefix.includes('*')) {
-    // IAM resource ARNs and the s3:prefix StringLike condition read "*" as a wildcard: the grant would reach other prefixes.
-    throw configError(path, 'prefix must not contain "*": the role\'s IAM policy would read it as a wildcard and reach keys outside the prefix', prefix,
-      `use "${prefix.replace(/\*+/g, '-')}"`);
-  }
-  if (prefix.split('/').some((segment) => segment === '.' || segment === '..')) {
-    // Tempo builds keys with Go's path.Join, which removes such segments: it would write outside the prefix we scope IAM and lifecycle to.
-    throw configError(path, 'prefix must not have "." or ".." segments: Tempo cleans them away and would write outside the prefix the role and lifecycle rules cover', prefix,
-      'write the prefix without "." and ".." segments, e.g. "tempo"');
-  }
-  return prefix;
-}

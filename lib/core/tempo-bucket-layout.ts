@@ -1,3 +1,5 @@
+import { configError } from './errors';
+
 /**
  * Facts about how Tempo lays out its bucket (tempo.md section 4), shared by the
  * S3 lifecycle rules and the `verify` command.
@@ -23,4 +25,32 @@ export const LIFECYCLE_SAFETY_MARGIN_DAYS = 7;
 /** Joins a user prefix (no leading or trailing slash) and a relative key. */
 export function keyUnderPrefix(prefix: string | undefined, key: string): string {
   return prefix ? `${prefix}/${key}` : key;
+}
+
+/**
+ * Checks a key prefix both targets accept (the S3 bucket and role, and Tempo's
+ * `storage.trace.s3.prefix`). Unresolved CDK tokens pass through unchecked.
+ * `what` names the prop in the message.
+ */
+export function validateBucketPrefix(path: string, what: string, prefix: string | undefined): string | undefined {
+  if (prefix === undefined || prefix.includes('${Token[')) return prefix;
+  if (prefix === '' || prefix.startsWith('/') || prefix.endsWith('/') || prefix.includes('//')) {
+    const fixed = prefix.replace(/^\/+|\/+$/g, '').replace(/\/+/g, '/');
+    throw configError(path, `${what} must not be empty, start or end with "/" or contain "//"`, prefix,
+      fixed ? `use "${fixed}"` : `leave ${what} out to use the bucket root`);
+  }
+  if (!/^[A-Za-z0-9!\-_.*'()/]+$/.test(prefix)) {
+    throw configError(path, `${what} has characters that are not safe in S3 keys`, prefix, 'use letters, digits and -_.!\'()/');
+  }
+  if (prefix.includes('*')) {
+    // IAM resource ARNs and the s3:prefix StringLike condition read "*" as a wildcard: the grant would reach other prefixes.
+    throw configError(path, `${what} must not contain "*": the role's IAM policy would read it as a wildcard and reach keys outside the prefix`, prefix,
+      `use "${prefix.replace(/\*+/g, '-')}"`);
+  }
+  if (prefix.split('/').some((segment) => segment === '.' || segment === '..')) {
+    // Tempo builds keys with Go's path.Join, which removes such segments: it would write outside the prefix we scope IAM and lifecycle to.
+    throw configError(path, `${what} must not have "." or ".." segments: Tempo cleans them away and would write outside the prefix the role and lifecycle rules cover`, prefix,
+      `write ${what} without "." and ".." segments, e.g. "tempo"`);
+  }
+  return prefix;
 }

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { configError } from '../core/errors';
 import { validateDnsLabel } from '../core/names';
 import { ContainerResources, goMemLimit, parseMemoryBytes, validateResources } from '../core/quantities';
+import { validateBucketPrefix } from '../core/tempo-bucket-layout';
 import { TEMPO_GRPC_PORT, TEMPO_HTTP_PORT, TEMPO_MEMBERLIST_PORT, TEMPO_RECEIVER_PORTS, TempoReceiverPort } from '../core/tempo-ports';
 import { ResolvedTenancy, TempoTenancyProps, resolveTempoTenancy } from '../core/tempo-tenancy';
 import { IMAGES, versionOfImage } from '../core/versions';
@@ -459,13 +460,7 @@ export class Tempo extends Construct {
 
 
 function resolveStorage(path: string, storage: TempoS3StorageProps) {
-  const prefix = storage.prefix;
-  if (prefix !== undefined && !isUnresolved(prefix)) {
-    if (prefix.startsWith('/') || prefix.endsWith('/') || prefix.includes('//') || prefix.length === 0) {
-      throw configError(path, 'storage.prefix must not start or end with "/" or contain "//"', prefix,
-        `write it without slashes at the ends, e.g. "${prefix.replace(/^\/+|\/+$/g, '').replace(/\/+/g, '/') || 'tempo'}"`);
-    }
-  }
+  const prefix = validateBucketPrefix(path, 'storage.prefix', storage.prefix);
   if (!storage.bucketName) throw configError(path, 'storage.bucketName is empty', storage.bucketName, 'pass the bucket name');
   if (!storage.region) throw configError(path, 'storage.region is empty', storage.region, 'pass the bucket region, e.g. "eu-west-1"');
   if (storage.endpoint !== undefined && /^[a-z]+:\/\//i.test(storage.endpoint)) {
@@ -487,10 +482,6 @@ function resolveStorage(path: string, storage: TempoS3StorageProps) {
 function validatedNamespaces(path: string, allowed: string[] | undefined): string[] | undefined {
   if (allowed) allowed.forEach((ns) => validateDnsLabel(path, 'allowedNamespaces entry', ns));
   return allowed;
-}
-
-function isUnresolved(value: string): boolean {
-  return value.includes('${Token[');
 }
 
 function resolveMetricsGenerator(path: string, options: TempoMetricsGeneratorOptions | undefined): TempoMetricsGeneratorConfig | undefined {
