@@ -15,6 +15,9 @@ export const META_FILE = 'meta.json';
 /** File that replaces meta.json once a block is marked for deletion. */
 export const COMPACTED_META_FILE = 'meta.compacted.json';
 
+/** Tenant index files: only these (or blocks) make a top-level directory a tenant. */
+export const TENANT_INDEX_FILES = ['index.json.gz', 'index.pb.zst'] as const;
+
 const BLOCK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Classification of one key, relative to Tempo's prefix. */
@@ -34,7 +37,10 @@ export function placeKey(relativeKey: string): KeyPlace {
   const tenant = parts[0];
   if (tenant === TEMPO_OVERRIDES_DIR) return { kind: 'overrides' };
   if (tenant === '') return { kind: 'unknown' };
-  if (parts.length === 2) return { kind: 'tenant', tenant };
+  // A stray two-part key (e.g. logs/x.txt in a shared bucket) must not make up a tenant.
+  if (parts.length === 2) {
+    return (TENANT_INDEX_FILES as readonly string[]).includes(parts[1]) ? { kind: 'tenant', tenant } : { kind: 'unknown' };
+  }
   if (BLOCK_ID.test(parts[1])) return { kind: 'block', tenant, blockId: parts[1], file: parts.slice(2).join('/') };
   return { kind: 'unknown', tenant };
 }

@@ -23,6 +23,8 @@ describe('placeKey', () => {
     ['stray.txt', { kind: 'unknown' }],
     ['overrides/team-a/overrides.json', { kind: 'overrides' }],
     ['single-tenant/index.json.gz', { kind: 'tenant', tenant: 'single-tenant' }],
+    ['single-tenant/index.pb.zst', { kind: 'tenant', tenant: 'single-tenant' }],
+    ['logs/access-2026-11-20.txt', { kind: 'unknown' }],
     [`team-a/${id}/meta.json`, { kind: 'block', tenant: 'team-a', blockId: id, file: 'meta.json' }],
     ['team-a/not-a-uuid/meta.json', { kind: 'unknown', tenant: 'team-a' }],
   ])('%s', (key, expected) => {
