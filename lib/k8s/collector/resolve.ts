@@ -1,0 +1,202 @@
+// Defaults and validation: turns TracingCollectorProps into ResolvedCollector, or throws a TracingConfigError
+// naming the setting to change. Every check runs here, before any object exists, and in the order users meet them.
+// The generated L1s only (the same module as kplus.k8s): the package root would also load every L2.
+import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { configError } from '../../core/errors';
+import { validateDnsLabel } from '../../core/names';
+import { ContainerResources, parseMemoryBytes, validateResources } from '../../core/quantities';
+import { ResolvedSampling, TraceSampling } from '../../core/sampling';
+import { OtlpGrpcTarget, TailSamplingSizing, renderTailSamplingPolicies } from '../../render/collector-config';
+import { CollectorBackend } from './backend';
+import { CollectorAgentOptions, CollectorSamplingMode, CollectorScalingOptions, CollectorTraffic, TracingCollectorProps } from './props';
+import { BATCH_SIZE, checkTailMemory, deriveTailSizing, queueLength } from './sizing';
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'];
+/** resource_detection detectors this library knows to exist in 0.159.0 (k8s_api replaced k8snode in 0.154). */
+export const KNOWN_RESOURCE_DETECTORS = ['env', 'system', 'k8s_api', 'eks', 'ec2', 'ecs', 'gcp', 'aks', 'azure', 'openshift', 'consul', 'docker', 'heroku', 'lambda'];
+
+const AGENT_RESOURCES: ContainerResources = { cpuRequest: '100m', cpuLimit: '1', memoryRequest: '256Mi', memoryLimit: '512Mi' };
+const GATEWAY_RESOURCES: ContainerResources = { cpuRequest: '250m', cpuLimit: '2', memoryRequest: '512Mi', memoryLimit: '1Gi' };
+const SAMPLER_RESOURCES: ContainerResources = { cpuRequest: '500m', cpuLimit: '2', memoryRequest: '2Gi', memoryLimit: '2Gi' };
+
+export interface ResolvedTraffic {
+  readonly tracesPerSecond: number;
+  readonly spansPerTrace: number;
+  readonly p99TraceDurationSeconds: number;
+  readonly averageSpanBytes: number;
+}
+
+export interface ResolvedAgent {
+  readonly resources: ContainerResources;
+  readonly image?: string;
+  readonly resourceDetectors: string[];
+  readonly queueVolumeSize: string;
+  readonly tolerations: k8s.Toleration[];
+}
+
+export interface ResolvedScaling {
+  readonly resources: ContainerResources;
+  readonly image?: string;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  readonly targetCpuUtilization: number;
+  readonly queueVolumeSize: string;
+  readonly storageClassName?: string;
+}
+
+/** The sampler tier, which exists in TAIL mode only. */
+export interface ResolvedTail {
+  readonly options: ResolvedScaling;
+  /** Tail-sampling sizes derived from the declared traffic for `options.minReplicas` replicas. */
+  readonly sizing: TailSamplingSizing;
+  readonly queueSize: number;
+}
+
+/** Everything TracingCollector builds from, defaulted and validated. */
+export interface ResolvedCollector {
+  readonly name: string;
+  readonly namespace: string;
+  readonly backend: OtlpGrpcTarget;
+  readonly logLevel: string;
+  readonly samplingMode: CollectorSamplingMode;
+  readonly sampling: ResolvedSampling;
+  readonly remoteSampling: boolean;
+  readonly agent: ResolvedAgent;
+  readonly agentQueueSize: number;
+  readonly gateway: ResolvedScaling;
+  readonly gatewayQueueSize: number;
+  /** The gateway exports to the backend (and needs a queue that survives pod replacement) unless a sampler tier does. */
+  readonly gatewayExports: boolean;
+  readonly tail?: ResolvedTail;
+}
+
+/** `namespace` is the chart's: Service DNS names are computed from it. */
+export function resolveCollector(path: string, namespace: string | undefined, props: TracingCollectorProps): ResolvedCollector {
+  if (!namespace) {
+    throw configError(path, 'the chart holding the collector has no namespace, so Service DNS names cannot be computed', namespace,
+      'create the chart with { namespace: "observability" } (or use TracingCollectorChart)');
+  }
+  const name = props.name ?? 'otel';
+  validateDnsLabel(path, 'name', name, 40);
+  if (!props.backend || !(props.backend instanceof CollectorBackend)) {
+    throw configError(path, 'no backend: the collector would receive spans and export them nowhere', props.backend,
+      'pass backend: CollectorBackend.tempo(tempo) (or CollectorBackend.receiver(jaeger), CollectorBackend.external("host:4317"))');
+  }
+  const backend = props.backend.bind(path, namespace);
+  const logLevel = props.logLevel ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw configError(path, 'logLevel is not a collector log level', logLevel, `use one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const samplingMode = props.samplingMode ?? CollectorSamplingMode.TAIL;
+  if (!Object.values(CollectorSamplingMode).includes(samplingMode)) {
+    throw configError(path, 'samplingMode is not a CollectorSamplingMode', samplingMode, 'use CollectorSamplingMode.TAIL, HEAD or NONE');
+  }
+  const sampling = (props.sampling ?? TraceSampling.of()).resolve(path);
+  const remoteSampling = props.remoteSampling ?? false;
+  checkSamplingFitsMode(path, samplingMode, sampling, props.sampling, remoteSampling);
+  const traffic = resolveTraffic(path, props.traffic);
+  const agent = resolveAgent(path, props.agent);
+  const gateway = resolveScaling(path, 'gateway', props.gateway, GATEWAY_RESOURCES, '2Gi');
+  const sampler = resolveScaling(path, 'sampler', props.sampler, SAMPLER_RESOURCES, '10Gi');
+  if (props.sampler && samplingMode !== CollectorSamplingMode.TAIL) {
+    throw configError(path, 'sampler options are set but samplingMode is not TAIL, so no sampler tier exists', samplingMode,
+      'remove sampler, or use samplingMode: CollectorSamplingMode.TAIL');
+  }
+  const gatewayExports = samplingMode !== CollectorSamplingMode.TAIL;
+  if (gateway.storageClassName !== undefined && !gatewayExports) {
+    throw configError(path, 'gateway.storageClassName is set but in TAIL mode the gateway only forwards to the sampler and queues on an emptyDir, so no claim would use it',
+      gateway.storageClassName, 'set sampler.storageClassName instead (the sampler exports to the backend in TAIL mode), or drop it');
+  }
+
+  const requestBytes = BATCH_SIZE * 2 * traffic.averageSpanBytes;
+  let tail: ResolvedTail | undefined;
+  if (samplingMode === CollectorSamplingMode.TAIL) {
+    const sizing = deriveTailSizing(traffic, sampler.minReplicas);
+    checkTailMemory(path, sizing, traffic, sampler.resources);
+    tail = { options: sampler, sizing, queueSize: queueLength(path, 'sampler', sampler.queueVolumeSize, requestBytes) };
+  }
+  const gatewayQueueSize = queueLength(path, 'gateway', gateway.queueVolumeSize, requestBytes);
+  const agentQueueSize = queueLength(path, 'agent', agent.queueVolumeSize, requestBytes);
+  return {
+    name, namespace, backend, logLevel, samplingMode, sampling, remoteSampling,
+    agent, agentQueueSize, gateway, gatewayQueueSize, gatewayExports, tail,
+  };
+}
+
+function resolveAgent(path: string, options: CollectorAgentOptions = {}): ResolvedAgent {
+  const resources = options.resources ?? AGENT_RESOURCES;
+  validateResources(`${path}/agent`, resources);
+  const resourceDetectors = options.resourceDetectors ?? ['env', 'k8s_api'];
+  if (resourceDetectors.length === 0) {
+    throw configError(path, 'agent.resourceDetectors is empty', resourceDetectors, 'leave it out for ["env", "k8s_api"], or list detectors');
+  }
+  for (const d of resourceDetectors) {
+    if (!KNOWN_RESOURCE_DETECTORS.includes(d)) {
+      throw configError(path, `agent.resourceDetectors has "${d}", which is not a resource_detection detector of collector 0.159`, d,
+        `use some of ${KNOWN_RESOURCE_DETECTORS.join(', ')} (k8snode was renamed k8s_api)`);
+    }
+  }
+  const queueVolumeSize = options.queueVolumeSize ?? '1Gi';
+  checkSize(path, 'agent.queueVolumeSize', queueVolumeSize);
+  return { resources, image: options.image, resourceDetectors, queueVolumeSize, tolerations: options.tolerations ?? [{ operator: 'Exists' }] };
+}
+
+function resolveScaling(path: string, tier: string, options: CollectorScalingOptions = {}, resourcesDefault: ContainerResources, volumeDefault: string): ResolvedScaling {
+  const resources = options.resources ?? resourcesDefault;
+  validateResources(`${path}/${tier}`, resources);
+  const minReplicas = options.minReplicas ?? 2;
+  const maxReplicas = options.maxReplicas ?? Math.max(6, minReplicas);
+  if (!Number.isInteger(minReplicas) || minReplicas < 1) {
+    throw configError(path, `${tier}.minReplicas must be a whole number of at least 1`, minReplicas, 'use 2 or more so a node failure leaves one running');
+  }
+  if (!Number.isInteger(maxReplicas) || maxReplicas < minReplicas) {
+    throw configError(path, `${tier}.maxReplicas must be a whole number no lower than minReplicas (${minReplicas})`, maxReplicas, `raise maxReplicas to at least ${minReplicas}`);
+  }
+  const targetCpuUtilization = options.targetCpuUtilization ?? 70;
+  if (!Number.isInteger(targetCpuUtilization) || targetCpuUtilization < 10 || targetCpuUtilization > 100) {
+    throw configError(path, `${tier}.targetCpuUtilization must be a whole percentage from 10 to 100`, targetCpuUtilization, 'use e.g. 70');
+  }
+  const queueVolumeSize = options.queueVolumeSize ?? volumeDefault;
+  checkSize(path, `${tier}.queueVolumeSize`, queueVolumeSize);
+  return { resources, image: options.image, minReplicas, maxReplicas, targetCpuUtilization, queueVolumeSize, storageClassName: options.storageClassName };
+}
+
+function checkSize(path: string, what: string, value: string): void {
+  if (!parseMemoryBytes(value)) throw configError(path, `${what} is not a storage quantity`, value, 'use a quantity such as "2Gi"');
+}
+
+function positive(path: string, what: string, value: number, integer: boolean, fix: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw configError(path, `${what} must be a positive ${integer ? 'whole ' : ''}number`, value, fix);
+  }
+  return value;
+}
+
+function resolveTraffic(path: string, traffic: CollectorTraffic = {}): ResolvedTraffic {
+  return {
+    tracesPerSecond: positive(path, 'traffic.tracesPerSecond', traffic.tracesPerSecond ?? 1000, false, 'declare the peak new traces per second, e.g. 2000'),
+    spansPerTrace: positive(path, 'traffic.spansPerTrace', traffic.spansPerTrace ?? 20, false, 'declare the average spans per trace, e.g. 20'),
+    p99TraceDurationSeconds: positive(path, 'traffic.p99TraceDurationSeconds', traffic.p99TraceDurationSeconds ?? 5, false, 'declare the p99 trace duration in seconds, e.g. 5'),
+    averageSpanBytes: positive(path, 'traffic.averageSpanBytes', traffic.averageSpanBytes ?? 1024, true, 'declare the average span size in bytes, e.g. 1024'),
+  };
+}
+
+function checkSamplingFitsMode(path: string, mode: CollectorSamplingMode, sampling: ResolvedSampling, given: TraceSampling | undefined, remoteSampling: boolean): void {
+  if (mode === CollectorSamplingMode.TAIL) {
+    if (renderTailSamplingPolicies(sampling, 1).length === 0) {
+      throw configError(path, 'the sampling model keeps nothing: keepErrors is off, no latency threshold, no service rules and baseline 0', given?.props,
+        'keep errors, set a latency threshold, add service rules or raise baselineRatio');
+    }
+    return;
+  }
+  const props = given?.props ?? {};
+  if (props.latencyThresholdMs !== undefined || props.maxSpansPerSecond !== undefined) {
+    throw configError(path, `sampling sets latencyThresholdMs or maxSpansPerSecond, which only tail sampling can apply, but samplingMode is ${mode.toUpperCase()}`,
+      { latencyThresholdMs: props.latencyThresholdMs, maxSpansPerSecond: props.maxSpansPerSecond },
+      'use samplingMode: CollectorSamplingMode.TAIL, or drop those settings');
+  }
+  if (sampling.services.length > 0 && !remoteSampling) {
+    throw configError(path, `sampling has per-service rules but samplingMode is ${mode.toUpperCase()} and remoteSampling is off, so nothing would apply them`,
+      sampling.services.map((s) => s.service), 'use samplingMode: CollectorSamplingMode.TAIL, or set remoteSampling: true so SDKs apply them');
+  }
+}
