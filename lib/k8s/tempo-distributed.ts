@@ -7,11 +7,12 @@ import { TempoComponentSize, TempoSizing, TempoSizingOverrides } from '../core/t
 import {
   TEMPO_KAFKA_SASL_PASSWORD_ENV, TEMPO_KAFKA_SASL_USERNAME_ENV, TEMPO_LIVE_STORE_READINESS_MAX_WAIT_SECONDS, TEMPO_TARGETS,
 } from '../render/tempo-distributed-config';
-import { TEMPO_CONFIG_DIR, TEMPO_CONFIG_FILE, TEMPO_DATA_DIR } from '../render/tempo-config';
+import { TEMPO_CONFIG_DIR, TEMPO_CONFIG_FILE } from '../render/tempo-config';
 import { ResolvedTempoKafka, StrimziKafkaCluster, TempoKafka } from './kafka';
 import { labelsWithoutVersion, standardLabels } from './labels';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
 import { resourceRequirements } from './resources';
+import { TEMPO_VOLUME_MOUNTS, tempoProbes } from './tempo-container';
 
 const q = (v: string) => k8s.Quantity.fromString(v);
 const TEMPO_UID = 10001;
@@ -282,7 +283,6 @@ export class TempoMicroservices extends Construct {
     const labels = this.labels(spec.target);
     const selector = this.selector(spec.target);
     const r: ContainerResources = spec.size.resources;
-    const readyProbe = { httpGet: { path: '/ready', port: k8s.IntOrString.fromString('http') } };
     const sasl = spec.kafkaClient ? p.kafka.saslPlain : undefined;
     const env: k8s.EnvVar[] = [
       { name: 'GOMEMLIMIT', value: goMemLimit(r.memoryLimit, GOMEMLIMIT_RATIO) },
@@ -325,13 +325,8 @@ export class TempoMicroservices extends Construct {
         env,
         resources: resourceRequirements(r),
         securityContext: restrictedContainerSecurityContext(TEMPO_UID, TEMPO_UID),
-        startupProbe: { ...readyProbe, periodSeconds: 10, failureThreshold: spec.startupFailures, timeoutSeconds: 5 },
-        readinessProbe: { ...readyProbe, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 5 },
-        volumeMounts: [
-          { name: 'config', mountPath: TEMPO_CONFIG_DIR, readOnly: true },
-          { name: 'data', mountPath: TEMPO_DATA_DIR },
-          { name: 'tmp', mountPath: '/tmp' },
-        ],
+        ...tempoProbes(spec.startupFailures),
+        volumeMounts: TEMPO_VOLUME_MOUNTS,
       }],
       volumes: [
         { name: 'config', configMap: { name: p.configMapName } },

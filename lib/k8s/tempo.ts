@@ -10,7 +10,7 @@ import { TEMPO_GRPC_PORT, TEMPO_HTTP_PORT, TEMPO_MEMBERLIST_PORT, TEMPO_RECEIVER
 import { ResolvedTenancy, TempoTenancyProps, resolveTempoTenancy } from '../core/tempo-tenancy';
 import { IMAGES, versionOfImage } from '../core/versions';
 import {
-  TEMPO_CONFIG_DIR, TEMPO_CONFIG_FILE, TEMPO_DATA_DIR, TEMPO_OVERRIDES_FILE, TempoMetricsGeneratorConfig, renderTempoConfig,
+  TEMPO_CONFIG_DIR, TEMPO_CONFIG_FILE, TEMPO_OVERRIDES_FILE, TempoMetricsGeneratorConfig, renderTempoConfig,
 } from '../render/tempo-config';
 import { toYaml } from '../render/yaml';
 import { TempoSizing, sizeTempo } from '../core/tempo-sizing';
@@ -21,6 +21,7 @@ import { labelsWithoutVersion, selectorLabels, standardLabels } from './labels';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
 import { TempoDeploymentMode, TempoMicroservices, tempoMicroservicesHosts } from './tempo-distributed';
 import { resourceRequirements } from './resources';
+import { TEMPO_VOLUME_MOUNTS, tempoProbes } from './tempo-container';
 
 /** Tempo's image runs as this UID and GID (cmd/tempo/Dockerfile). */
 export const TEMPO_UID = 10001;
@@ -339,7 +340,6 @@ export class Tempo extends Construct {
       { name: 'memberlist', containerPort: TEMPO_MEMBERLIST_PORT, protocol: 'TCP' },
       ...TEMPO_RECEIVER_PORTS.map((r) => ({ name: r.name, containerPort: r.port, protocol: r.protocol })),
     ];
-    const readyProbe = { httpGet: { path: '/ready', port: k8s.IntOrString.fromString('http') } };
     const q = (v: string) => k8s.Quantity.fromString(v);
 
     this.statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
@@ -377,13 +377,8 @@ export class Tempo extends Construct {
               resources: resourceRequirements(resources),
               securityContext: restrictedContainerSecurityContext(TEMPO_UID, TEMPO_UID),
               // Tempo replays its WAL before /ready answers; give it up to 10 minutes.
-              startupProbe: { ...readyProbe, periodSeconds: 10, failureThreshold: 60, timeoutSeconds: 5 },
-              readinessProbe: { ...readyProbe, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 5 },
-              volumeMounts: [
-                { name: 'config', mountPath: TEMPO_CONFIG_DIR, readOnly: true },
-                { name: 'data', mountPath: TEMPO_DATA_DIR },
-                { name: 'tmp', mountPath: '/tmp' },
-              ],
+              ...tempoProbes(60),
+              volumeMounts: TEMPO_VOLUME_MOUNTS,
             }],
             volumes: [
               { name: 'config', configMap: { name: this.configMap.name } },

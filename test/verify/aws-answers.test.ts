@@ -38,32 +38,31 @@ afterAll(async () => {
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 
+/** Runs `verify` against the loopback server, signing for us-east-1. */
+async function verifyInUsEast1(): Promise<{ code: number; stderr: string }> {
+  let stderr = '';
+  const code = await runCli(['verify', '--bucket', 'traces', '--endpoint', endpoint, '--region', 'us-east-1', '--retention', '14d'], {
+    stdout: { write: () => undefined },
+    stderr: { write: (t: string) => { stderr += t; } },
+    env: {},
+    cwd: '/',
+    createClient: (o) => createReadOnlyClient({ ...o, credentials }),
+  });
+  return { code, stderr };
+}
+
 describe('wrong region', () => {
   test('a HEAD signed for the wrong region (bare 400 with x-amz-bucket-region) names the bucket region, exit 2', async () => {
     // What S3 sends for HeadBucket when the request is signed for us-east-1 but the bucket is elsewhere.
     answer = () => ({ status: 400, headers: { 'x-amz-bucket-region': 'eu-central-1' } });
-    let stderr = '';
-    const code = await runCli(['verify', '--bucket', 'traces', '--endpoint', endpoint, '--region', 'us-east-1', '--retention', '14d'], {
-      stdout: { write: () => undefined },
-      stderr: { write: (t: string) => { stderr += t; } },
-      env: {},
-      cwd: '/',
-      createClient: (o) => createReadOnlyClient({ ...o, credentials }),
-    });
+    const { code, stderr } = await verifyInUsEast1();
     expect(code).toBe(2);
     expect(stderr).toBe('error: could not check: bucket "traces" is not in region us-east-1: the bucket is in region eu-central-1; pass --region eu-central-1\n');
   });
 
   test('a bare 400 whose x-amz-bucket-region is ours is not blamed on the region', async () => {
     answer = () => ({ status: 400, headers: { 'x-amz-bucket-region': 'us-east-1' } });
-    let stderr = '';
-    const code = await runCli(['verify', '--bucket', 'traces', '--endpoint', endpoint, '--region', 'us-east-1', '--retention', '14d'], {
-      stdout: { write: () => undefined },
-      stderr: { write: (t: string) => { stderr += t; } },
-      env: {},
-      cwd: '/',
-      createClient: (o) => createReadOnlyClient({ ...o, credentials }),
-    });
+    const { code, stderr } = await verifyInUsEast1();
     expect(code).toBe(2);
     expect(stderr).not.toMatch(/region/);
     expect(stderr).toMatch(/^error: could not check: could not read bucket "traces" at http:\/\/127\.0\.0\.1:\d+: .*HTTP 400/);
