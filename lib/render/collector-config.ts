@@ -216,6 +216,25 @@ function service(input: CommonTierInput, exts: string[], receivers: string[], pr
   };
 }
 
+/**
+ * resource_detection that cannot stop the agent. Since contrib 0.142 a detector error fails the
+ * processor's start, and with it the collector; so no detector may return one:
+ * - `fail_on_missing_metadata: false` (the default, written out because the agent's life depends on it):
+ *   eks, gcp, aks and azure report an unreachable metadata service as "no attributes";
+ * - eks and k8s_api read the node from the downward-API variable: without it, where pods cannot reach
+ *   IMDS (hop limit 1, the default with Karpenter and EKS Auto Mode), eks learns nothing from the API;
+ * - k8s_api's `k8s.cluster.uid` (a read of the kube-system Namespace) is the one lookup it turns into an
+ *   error when the API server does not answer in time, so it is off.
+ */
+function resourceDetection(detectors: readonly string[]): Record<string, unknown> {
+  const perDetector: Record<string, unknown> = {};
+  if (detectors.includes('k8s_api')) {
+    perDetector.k8s_api = { node_from_env_var: NODE_NAME_ENV, resource_attributes: { 'k8s.cluster.uid': { enabled: false } } };
+  }
+  if (detectors.includes('eks')) perDetector.eks = { node_from_env_var: NODE_NAME_ENV };
+  return { detectors: [...detectors], timeout: '5s', override: false, fail_on_missing_metadata: false, ...perDetector };
+}
+
 /** The agent's config. */
 export function renderAgentConfig(input: AgentConfigInput): Record<string, unknown> {
   const extraExtensions: Record<string, unknown> = input.remoteSamplingFile
@@ -262,7 +281,7 @@ export function renderAgentConfig(input: AgentConfigInput): Record<string, unkno
           ],
         },
       },
-      resource_detection: { detectors: [...input.resourceDetectors], timeout: '5s', override: false },
+      resource_detection: resourceDetection(input.resourceDetectors),
       batch: batch(input),
     },
     exporters: {

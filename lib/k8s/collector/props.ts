@@ -58,7 +58,10 @@ export interface CollectorAgentOptions {
    */
   readonly image?: string;
   /**
-   * resource_detection detectors. Add `eks` or `ec2` on AWS.
+   * resource_detection detectors, from `env`, `k8s_api`, `eks`, `gcp`, `aks`, `azure`: the ones that
+   * cannot stop the agent as we configure them (a detector error stops the collector). Add `eks` on
+   * EKS (it reads the node through the Kubernetes API where pods cannot reach IMDS); `ec2`, `system`
+   * and the detectors for other platforms are refused.
    * @default ['env', 'k8s_api']
    */
   readonly resourceDetectors?: string[];

@@ -12,8 +12,29 @@ import { CollectorAgentOptions, CollectorSamplingMode, CollectorScalingOptions, 
 import { BATCH_SIZE, checkTailMemory, deriveTailSizing, queueLength } from './sizing';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'];
-/** resource_detection detectors this library knows to exist in 0.159.0 (k8s_api replaced k8snode in 0.154). */
-export const KNOWN_RESOURCE_DETECTORS = ['env', 'system', 'k8s_api', 'eks', 'ec2', 'ecs', 'gcp', 'aks', 'azure', 'openshift', 'consul', 'docker', 'heroku', 'lambda'];
+/**
+ * resource_detection detectors an agent may run. Since contrib 0.142 a detector that returns an error
+ * stops the collector, so this is the list of detectors that cannot return one in an agent pod as we
+ * configure it (read in the detectors' source at 0.161.0, see docs/collector.md):
+ * with `fail_on_missing_metadata: false` the cloud detectors (eks, gcp, aks, azure) report an unreachable
+ * metadata service as "no attributes"; eks and k8s_api read the node from `K8S_NODE_NAME`; k8s_api's
+ * `k8s.cluster.uid` lookup (the one call it turns into an error) is off; env reads the agent's own
+ * environment, which we write.
+ */
+export const KNOWN_RESOURCE_DETECTORS = ['env', 'k8s_api', 'eks', 'gcp', 'aks', 'azure'];
+
+/** Detectors of the release that an agent must not run, with why and what to use instead. */
+const REFUSED_RESOURCE_DETECTORS: Record<string, string> = {
+  ec2: 'it returns an error (which stops the agent) when IMDS answers the instance-id probe but then fails the identity document or hostname request; use "eks", which reads the same attributes and reports failures as missing attributes',
+  system: 'it returns an error (which stops the agent) when the distroless image lacks the OS files it reads, and it would describe the agent container rather than the node; use "k8s_api" for node attributes',
+  ecs: 'it returns an error (which stops the agent) when the ECS task metadata endpoint fails, and agents run on Kubernetes, not ECS',
+  docker: 'the restricted Pod Security Standard gives the agent no Docker socket, and a failing client stops the agent',
+  openshift: 'its detector creation fails, and stops the agent, without the OpenShift API; it is not supported by this library',
+  consul: 'it needs a Consul agent address the agent pod does not have; a failing client stops the agent',
+  heroku: 'agents run on Kubernetes, not Heroku',
+  lambda: 'agents run on Kubernetes, not Lambda',
+  k8snode: 'it was renamed: k8snode was renamed k8s_api',
+};
 
 const AGENT_RESOURCES: ContainerResources = { cpuRequest: '100m', cpuLimit: '1', memoryRequest: '256Mi', memoryLimit: '512Mi' };
 const GATEWAY_RESOURCES: ContainerResources = { cpuRequest: '250m', cpuLimit: '2', memoryRequest: '512Mi', memoryLimit: '1Gi' };
@@ -131,10 +152,17 @@ function resolveAgent(path: string, options: CollectorAgentOptions = {}): Resolv
     throw configError(path, 'agent.resourceDetectors is empty', resourceDetectors, 'leave it out for ["env", "k8s_api"], or list detectors');
   }
   for (const d of resourceDetectors) {
+    if (REFUSED_RESOURCE_DETECTORS[d] !== undefined) {
+      throw configError(path, `agent.resourceDetectors has "${d}", which this library refuses: ${REFUSED_RESOURCE_DETECTORS[d]}`, d,
+        `use some of ${KNOWN_RESOURCE_DETECTORS.join(', ')}`);
+    }
     if (!KNOWN_RESOURCE_DETECTORS.includes(d)) {
-      throw configError(path, `agent.resourceDetectors has "${d}", which is not a resource_detection detector of collector 0.159`, d,
+      throw configError(path, `agent.resourceDetectors has "${d}", which is not a resource_detection detector an agent may run`, d,
         `use some of ${KNOWN_RESOURCE_DETECTORS.join(', ')} (k8snode was renamed k8s_api)`);
     }
+  }
+  if (new Set(resourceDetectors).size !== resourceDetectors.length) {
+    throw configError(path, 'agent.resourceDetectors lists a detector twice', resourceDetectors, 'list each detector once');
   }
   const queueVolumeSize = options.queueVolumeSize ?? '1Gi';
   checkSize(path, 'agent.queueVolumeSize', queueVolumeSize);

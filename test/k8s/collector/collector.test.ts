@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { IMAGES, SamplingStrategy, TraceSampling, TracingConfigError } from '../../../lib/core';
 import { TempoChart, TempoChartProps } from '../../../lib/k8s';
 import {
-  CollectorBackend, CollectorSamplingMode, TracingCollector, TracingCollectorChart, TracingCollectorChartProps,
+  CollectorBackend, CollectorSamplingMode, KNOWN_RESOURCE_DETECTORS, TracingCollector, TracingCollectorChart, TracingCollectorChartProps,
 } from '../../../lib/k8s/collector';
 import { componentsOf, renderSamplingStrategies } from '../../../lib/render';
 import { restrictedViolations } from '../../helpers/pod-security';
@@ -207,6 +207,22 @@ describe('TracingCollector', () => {
         }
         if (!needsApi) expect(rules).toEqual([]);
         expect(podSpec.automountServiceAccountToken).toBe(needsApi);
+      }
+    });
+
+    test('no resource detector can stop an agent: errors off, node from the downward API, no cluster-uid lookup', () => {
+      const agents = configs.filter(({ config }) => config.processors.resource_detection);
+      expect(agents.length).toBe(1);
+      for (const { config, workload } of agents) {
+        const rd = config.processors.resource_detection;
+        // Since contrib 0.142 any detector error fails the processor's start, and the collector with it.
+        expect(rd.fail_on_missing_metadata).toBe(false);
+        const nodeEnv = (name: string) => workload.spec.template.spec.containers[0].env.find((e: Dict) => e.name === name)?.valueFrom?.fieldRef?.fieldPath;
+        for (const d of rd.detectors) {
+          expect(KNOWN_RESOURCE_DETECTORS).toContain(d);
+          if (d === 'eks' || d === 'k8s_api') expect(nodeEnv(rd[d].node_from_env_var)).toBe('spec.nodeName');
+          if (d === 'k8s_api') expect(rd.k8s_api.resource_attributes['k8s.cluster.uid'].enabled).toBe(false);
+        }
       }
     });
 
@@ -494,7 +510,13 @@ describe('TracingCollector', () => {
       ['zero replicas', () => synth({ sampler: { minReplicas: 0 } }), /sampler.minReplicas must be a whole number of at least 1 \(got 0\)/],
       ['queue volume too small', () => synth({ agent: { queueVolumeSize: '8Mi' } }), /agent.queueVolumeSize holds fewer than 10 full requests/],
       ['renamed resource detector', () => synth({ agent: { resourceDetectors: ['env', 'k8snode'] } }),
-        /not a resource_detection detector of collector 0.159 \(got "k8snode"\); .*k8snode was renamed k8s_api/],
+        /\[otel\/Collector\] agent.resourceDetectors has "k8snode", which this library refuses: .*k8snode was renamed k8s_api \(got "k8snode"\); use some of env, k8s_api, eks/],
+      ['a detector whose errors stop the agent', () => synth({ agent: { resourceDetectors: ['env', 'ec2'] } }),
+        /\[otel\/Collector\] agent.resourceDetectors has "ec2", which this library refuses: it returns an error \(which stops the agent\).*use "eks".* \(got "ec2"\)/],
+      ['the system detector', () => synth({ agent: { resourceDetectors: ['system'] } }), /agent.resourceDetectors has "system", which this library refuses/],
+      ['an unknown detector', () => synth({ agent: { resourceDetectors: ['env', 'kubernetes'] } }),
+        /agent.resourceDetectors has "kubernetes", which is not a resource_detection detector an agent may run \(got "kubernetes"\)/],
+      ['a detector listed twice', () => synth({ agent: { resourceDetectors: ['env', 'env'] } }), /agent.resourceDetectors lists a detector twice/],
       ['sampler options without tail sampling', () => synth({ samplingMode: CollectorSamplingMode.HEAD, sampler: { minReplicas: 3 } }),
         /sampler options are set but samplingMode is not TAIL/],
       ['gateway StorageClass in tail mode', () => synth({ gateway: { storageClassName: 'gp3' } }),
