@@ -1,4 +1,5 @@
 export * from './tempo-config';
+export * from './tempo-overrides';
 export * from './yaml';
 export * from './sampling-strategies';
 export * from './jaeger-ports';

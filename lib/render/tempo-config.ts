@@ -3,6 +3,7 @@ import { ResolvedLimits, ResolvedTenancy } from '../core/tempo-tenancy';
 import {
   TEMPO_GRPC_PORT, TEMPO_HTTP_PORT, TEMPO_MEMBERLIST_PORT, TEMPO_RECEIVER_PORTS, receiverEndpoint,
 } from '../core/tempo-ports';
+import { renderTempoOverridesBlock } from './tempo-overrides';
 
 /** Where Tempo keeps local state; the construct mounts a PersistentVolumeClaim here. */
 export const TEMPO_DATA_DIR = '/var/tempo';
@@ -67,20 +68,9 @@ function processors(mg: TempoMetricsGeneratorConfig | undefined): string[] {
   return [...(mg.serviceGraphs ? ['service-graphs'] : []), ...(mg.spanMetrics ? ['span-metrics'] : [])];
 }
 
-/** One complete scoped overrides block: Tempo replaces defaults per tenant, so nothing may be left out. */
+/** One complete scoped overrides block: Tempo gives a block's missing fields their Go zero value, so nothing may be left out. */
 function overridesBlock(limits: ResolvedLimits, retention: Retention, mg: TempoMetricsGeneratorConfig | undefined): Record<string, unknown> {
-  const block: Record<string, unknown> = {
-    ingestion: {
-      rate_strategy: 'local',
-      rate_limit_bytes: limits.ingestionRateLimitBytes,
-      burst_size_bytes: limits.ingestionBurstSizeBytes,
-      max_traces_per_user: limits.maxTracesPerUser,
-    },
-    global: { max_bytes_per_trace: limits.maxBytesPerTrace },
-    compaction: { block_retention: retention.toTempoDuration() },
-  };
-  if (mg) block.metrics_generator = { processors: processors(mg) };
-  return block;
+  return renderTempoOverridesBlock(limits, retention, mg ? { processors: processors(mg) } : undefined);
 }
 
 /**

@@ -7,6 +7,8 @@ import { findLeakedTokens } from '../../lib/k8s';
 import { nagFindings } from '../helpers/nag';
 import { restrictedViolations } from '../helpers/pod-security';
 import { expectValidManifests, K8sObject } from '../helpers/schema';
+import { tenantBlockProblems, unknownTempoKeys, unknownTempoOverrideKeys } from '../helpers/tempo-keys';
+import { parse as parseYaml } from 'yaml';
 
 // Every registered example: what `npm run synth` writes to dist/ and cdk.out/.
 describe('example charts (dist/)', () => {
@@ -24,6 +26,24 @@ describe('example charts (dist/)', () => {
     expectValidManifests(objects);
     expect(restrictedViolations(objects)).toEqual([]);
     expect(findLeakedTokens(JSON.stringify(objects))).toEqual([]);
+  });
+
+  test('every Tempo overrides block (defaults and each tenant) is complete: Tempo 3.0.3 zeroes what a tenant block leaves out', () => {
+    const configMaps = charts.flatMap((c) => (c.toJson() as K8sObject[]))
+      .filter((o: any) => o.kind === 'ConfigMap' && o.data?.['tempo.yaml']) as any[];
+    expect(configMaps.length).toBeGreaterThan(0);
+    let tenantBlocks = 0;
+    for (const cm of configMaps) {
+      const config = parseYaml(cm.data['tempo.yaml']);
+      expect(unknownTempoKeys(config)).toEqual([]);
+      const tenants = cm.data['overrides.yaml'] ? parseYaml(cm.data['overrides.yaml']) : { overrides: {} };
+      expect(unknownTempoOverrideKeys(tenants)).toEqual([]);
+      tenantBlocks += Object.keys(tenants.overrides).length;
+      for (const [tenant, block] of Object.entries({ defaults: config.overrides.defaults, ...tenants.overrides })) {
+        expect([cm.metadata.name, tenant, tenantBlockProblems(block as Record<string, unknown>)]).toEqual([cm.metadata.name, tenant, []]);
+      }
+    }
+    expect(tenantBlocks).toBeGreaterThan(1);
   });
 
   test('no StatefulSet carries a version label in its immutable volumeClaimTemplates (an upgrade would be rejected)', () => {

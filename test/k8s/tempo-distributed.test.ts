@@ -7,7 +7,7 @@ import {
 import { restrictedViolations } from '../helpers/pod-security';
 import { expectValidManifests, K8sObject } from '../helpers/schema';
 import { configMapYaml, findObject, synthChart } from '../helpers/synth';
-import { unknownTempoKeys, unknownTempoOverrideKeys } from '../helpers/tempo-keys';
+import { tenantBlockProblems, unknownTempoKeys, unknownTempoOverrideKeys } from '../helpers/tempo-keys';
 
 const storage = { bucketName: 'traces-bucket', region: 'eu-west-1' };
 const KAFKA_CLIENTS = ['distributor', 'live-store', 'block-builder', 'metrics-generator'];
@@ -82,6 +82,8 @@ describe('Tempo microservices mode (Kubernetes)', () => {
     expect(unknownTempoKeys(config(objects))).toEqual([]);
     const cm = findObject(objects, 'ConfigMap', 'tempo-config') as any;
     if (cm.data['overrides.yaml']) expect(unknownTempoOverrideKeys(configMapYaml(objects, 'tempo-config', 'overrides.yaml'))).toEqual([]);
+    const tenants = cm.data['overrides.yaml'] ? configMapYaml(objects, 'tempo-config', 'overrides.yaml').overrides : {};
+    for (const block of [config(objects).overrides.defaults, ...Object.values(tenants)]) expect(tenantBlockProblems(block as Record<string, unknown>)).toEqual([]);
   });
 
   test.each([10, 50, 55, 200])('invariants at %d MB/s: partitions >= live-stores = block-builders, one partition each, no HPA on them, one scheduler', (mbps) => {

@@ -3,7 +3,7 @@ import { Retention, Tempo, TempoChart, TempoChartProps, TEMPO_RECEIVER_PORTS } f
 import { restrictedViolations } from '../helpers/pod-security';
 import { expectValidManifests, K8sObject } from '../helpers/schema';
 import { configMapYaml, findObject, synthChart } from '../helpers/synth';
-import { unknownTempoKeys, unknownTempoOverrideKeys } from '../helpers/tempo-keys';
+import { tenantBlockProblems, unknownTempoKeys, unknownTempoOverrideKeys } from '../helpers/tempo-keys';
 
 const storage = { bucketName: 'traces-bucket', region: 'eu-west-1' };
 
@@ -49,6 +49,15 @@ describe('Tempo (monolithic, Kubernetes)', () => {
     if (cm.data['overrides.yaml']) {
       expect(unknownTempoOverrideKeys(configMapYaml(objects, 'tempo-config', 'overrides.yaml'))).toEqual([]);
     }
+  });
+
+  test.each([['default', {}], ['full', full]])('the defaults block and every tenant block keep Tempo\'s built-in defaults for what we do not set (%s)', (_name, props) => {
+    const objects = synth(props as Partial<TempoChartProps>);
+    const cm = findObject(objects, 'ConfigMap', 'tempo-config') as any;
+    const blocks = [configMapYaml(objects, 'tempo-config', 'tempo.yaml').overrides.defaults,
+      ...Object.values(cm.data['overrides.yaml'] ? configMapYaml(objects, 'tempo-config', 'overrides.yaml').overrides : {})];
+    expect(blocks.length).toBe(props === full ? 3 : 1);
+    for (const block of blocks) expect(tenantBlockProblems(block as Record<string, unknown>)).toEqual([]);
   });
 
   test('receiver ports in tempo.yaml equal the Service and container ports, all bound to 0.0.0.0', () => {

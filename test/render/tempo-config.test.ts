@@ -34,6 +34,6 @@ describe('renderTempoConfig (pure)', () => {
   test('without metrics-generator no processors are enabled', () => {
     const out = renderTempoConfig({ ...base, tenancy: resolveTempoTenancy('p', {}) });
     expect(out.config.metrics_generator).toBeUndefined();
-    expect((out.config.overrides as any).defaults.metrics_generator).toBeUndefined();
+    expect((out.config.overrides as any).defaults.metrics_generator.processors).toBeUndefined();
   });
 });
