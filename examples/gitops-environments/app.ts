@@ -68,13 +68,14 @@ export function buildEnvironment(app: App, env: GitOpsEnvironment<TracingEnviron
     resources: { cpuRequest: '500m', cpuLimit: '2', memoryRequest: '1Gi', memoryLimit: env.spec.tempoMemoryLimit },
     storageSize: env.spec.tempoStorageSize,
   });
-  const scaling = { minReplicas: env.spec.collectorMinReplicas, maxReplicas: env.spec.collectorMinReplicas * 3 };
+  // The gateway owns no queue and autoscales; the sampler owns its queue on claims and has a fixed count.
+  const gatewayScaling = { minReplicas: env.spec.collectorMinReplicas, maxReplicas: env.spec.collectorMinReplicas * 3 };
   new TracingCollectorChart(app, 'otel-collector', {
     namespace: 'observability',
     backend: CollectorBackend.tempo(tempo.tempo),
     sampling: TraceSampling.of({ baselineRatio: env.spec.samplingBaseline, keepErrors: true, latencyThresholdMs: 2000 }),
-    gateway: scaling,
-    sampler: scaling,
+    gateway: gatewayScaling,
+    sampler: { replicas: env.spec.collectorMinReplicas },
   });
   new TracingIngress(tempo, 'QueryIngress', {
     host: env.spec.queryHost,

@@ -8,8 +8,8 @@ import { ResolvedSampling, SamplingStrategyType } from '../core/sampling';
  *   resource_detection, batch, a persistent queue to the gateway;
  * - gateway: head sampling or none, exporting to the backend through a
  *   persistent queue (a StatefulSet, the queue on a PersistentVolumeClaim); or,
- *   when tail sampling runs, a load_balancing exporter keyed on traceID towards
- *   the sampler tier (a Deployment);
+ *   when tail sampling runs, a synchronous load_balancing exporter keyed on
+ *   traceID towards the sampler tier (an autoscaled Deployment owning no queue);
  * - sampler (StatefulSet): tail_sampling, exporting to the backend through a
  *   persistent queue.
  *
@@ -92,8 +92,8 @@ export interface CommonTierInput {
   readonly memoryLimitPercentage: number;
   /** memory_limiter spike allowance, % of the container memory limit. */
   readonly memorySpikePercentage: number;
-  /** Persistent queue length in requests (batches). */
-  readonly queueSize: number;
+  /** Persistent queue length in requests (batches); unset for a tier that owns no queue (the gateway in TAIL mode). */
+  readonly queueSize?: number;
   /** batch processor `send_batch_size`; `send_batch_max_size` is twice this. */
   readonly batchSize: number;
   /** Collector log level. */
@@ -143,18 +143,25 @@ export interface SamplerConfigInput extends CommonTierInput {
 const env = (name: string) => `\${env:${name}}`;
 const anyAddr = (port: number) => `0.0.0.0:${port}`;
 
-function extensions(extra: Record<string, unknown> = {}): Record<string, unknown> {
+function extensions(extra: Record<string, unknown> = {}, queueStorage = true): Record<string, unknown> {
   return {
     health_check: { endpoint: `${env(POD_IP_ENV)}:${COLLECTOR_PORTS.health}` },
-    [QUEUE_STORAGE_ID]: {
-      directory: COLLECTOR_QUEUE_DIR,
-      create_directory: false,
-      timeout: '1s',
-      // Without compaction the bbolt file never shrinks after a backlog.
-      compaction: { on_start: true, on_rebound: true, directory: COLLECTOR_QUEUE_DIR },
-    },
+    ...(queueStorage ? {
+      [QUEUE_STORAGE_ID]: {
+        directory: COLLECTOR_QUEUE_DIR,
+        create_directory: false,
+        timeout: '1s',
+        // Without compaction the bbolt file never shrinks after a backlog.
+        compaction: { on_start: true, on_rebound: true, directory: COLLECTOR_QUEUE_DIR },
+      },
+    } : {}),
     ...extra,
   };
+}
+
+function queueSizeOf(input: CommonTierInput, tier: string): number {
+  if (input.queueSize === undefined) throw new Error(`${tier}: a tier that exports through a persistent queue needs queueSize`);
+  return input.queueSize;
 }
 
 function memoryLimiter(input: CommonTierInput): Record<string, unknown> {
@@ -285,7 +292,7 @@ export function renderAgentConfig(input: AgentConfigInput): Record<string, unkno
       batch: batch(input),
     },
     exporters: {
-      'otlp_grpc/gateway': otlpGrpcExporter(input.gateway, input.queueSize),
+      'otlp_grpc/gateway': otlpGrpcExporter(input.gateway, queueSizeOf(input, 'renderAgentConfig')),
     },
     service: service(input, Object.keys(exts), ['otlp', 'jaeger', 'zipkin'],
       ['memory_limiter', 'k8s_attributes', 'resource_detection', 'batch'], ['otlp_grpc/gateway']),
@@ -297,7 +304,8 @@ export function renderGatewayConfig(input: GatewayConfigInput): Record<string, u
   if (!input.backend === !input.sampler) {
     throw new Error('renderGatewayConfig: give exactly one of backend (no tail sampling) or sampler (tail sampling)');
   }
-  const exts = extensions();
+  // In TAIL mode the gateway owns no queue (it autoscales, and a queue on a removed pod would be lost).
+  const exts = extensions({}, !input.sampler);
   const processors: Record<string, unknown> = { memory_limiter: memoryLimiter(input) };
   const order = ['memory_limiter'];
   if (input.headSamplingRatio !== undefined) {
@@ -318,19 +326,23 @@ export function renderGatewayConfig(input: GatewayConfigInput): Record<string, u
             tls: { insecure: true },
             compression: 'gzip',
             timeout: '10s',
-            // Queueing and retries happen once, above the per-backend exporters, so a vanished backend does not hold data.
             sending_queue: { enabled: false },
             retry_on_failure: { enabled: false },
           },
         },
         resolver: { k8s: { service: input.sampler.service, ports: [input.sampler.port], timeout: '1s' } },
-        ...durableDelivery(input.queueSize),
+        // No queue and no retries here: the export is synchronous, so a sampler that does not take the spans
+        // fails the agent's request with a retryable error, and the span stays in the agent's queue. The
+        // gateway holds nothing, so the autoscaler may remove a gateway pod without losing a span.
+        timeout: '10s',
+        sending_queue: { enabled: false },
+        retry_on_failure: { enabled: false },
       },
     };
   } else {
     processors.batch = batch(input);
     order.push('batch');
-    exporters = { 'otlp_grpc/backend': otlpGrpcExporter(input.backend!, input.queueSize) };
+    exporters = { 'otlp_grpc/backend': otlpGrpcExporter(input.backend!, queueSizeOf(input, 'renderGatewayConfig')) };
   }
   return {
     extensions: exts,
@@ -417,7 +429,7 @@ export function renderSamplerConfig(input: SamplerConfigInput): Record<string, u
   }
   processors.batch = batch(input);
   order.push('batch');
-  const exporters = { 'otlp_grpc/backend': otlpGrpcExporter(input.backend, input.queueSize) };
+  const exporters = { 'otlp_grpc/backend': otlpGrpcExporter(input.backend, queueSizeOf(input, 'renderSamplerConfig')) };
   return {
     extensions: exts,
     receivers: { otlp: otlpReceiver() },

@@ -97,8 +97,6 @@ describe('GitOps layout for many environments', () => {
       'ConfigMap/otel-sampler-config.data.config.yaml.processors.tail_sampling.num_traces',
       'HorizontalPodAutoscaler/otel-gateway.spec.maxReplicas',
       'HorizontalPodAutoscaler/otel-gateway.spec.minReplicas',
-      'HorizontalPodAutoscaler/otel-sampler.spec.maxReplicas',
-      'HorizontalPodAutoscaler/otel-sampler.spec.minReplicas',
       // hosts
       ...differing.filter((k) => /^(Ingress|Certificate)\//.test(k)),
       // sizes

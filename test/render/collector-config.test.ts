@@ -44,12 +44,18 @@ describe('collector renderers (pure)', () => {
     expect(() => renderGatewayConfig({ ...common, maxConnectionAge: '60s', backend, sampler: { service: 's.ns', port: 4317 } })).toThrow(/exactly one/);
   });
 
-  test('load_balancing: top-level durable queue, sub-exporter queue and retries off', () => {
-    const gw = renderGatewayConfig({ ...common, maxConnectionAge: '60s', sampler: { service: 'otel-sampler.o', port: 4317 } }) as any;
+  test('load_balancing: synchronous (no queue, no retries at either level), so the autoscaled gateway holds nothing', () => {
+    const gw = renderGatewayConfig({ ...common, queueSize: undefined, maxConnectionAge: '60s', sampler: { service: 'otel-sampler.o', port: 4317 } }) as any;
     const lb = gw.exporters['load_balancing/sampler'];
     expect(lb.protocol.otlp.sending_queue).toEqual({ enabled: false });
     expect(lb.protocol.otlp.retry_on_failure).toEqual({ enabled: false });
-    expect(lb.sending_queue.storage).toBe('file_storage/queue');
+    expect(lb.sending_queue).toEqual({ enabled: false });
+    expect(lb.retry_on_failure).toEqual({ enabled: false });
+    expect(Object.keys(gw.extensions)).toEqual(['health_check']);
+  });
+
+  test('a tier that exports through a persistent queue needs a queue size', () => {
+    expect(() => renderGatewayConfig({ ...common, queueSize: undefined, maxConnectionAge: '60s', backend })).toThrow(/needs queueSize/);
   });
 
   test('distribution: k8s unless a contrib-only component is used', () => {

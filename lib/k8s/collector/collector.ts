@@ -23,10 +23,11 @@ export { deriveTailSizing } from './sizing';
  * - **agent** DaemonSet: OTLP (4317/4318), Jaeger (14250, 14268, UDP 6831/6832) and Zipkin (9411) receivers
  *   on a node-local Service (`internalTrafficPolicy: Local`), k8s_attributes limited to its node,
  *   resource_detection, batch, a persistent queue to the gateway;
- * - **gateway** with HPA and PDB, behind a headless Service the agents balance over: a Deployment
- *   when it forwards to the sampler (TAIL), a StatefulSet with a PersistentVolumeClaim per pod for
- *   its queue when it exports to the backend itself (HEAD, NONE);
- * - **sampler** StatefulSet with HPA and PDB (tail sampling): the gateway routes by traceID with
+ * - **gateway** with a PDB, behind a headless Service the agents balance over: an autoscaled
+ *   Deployment owning no queue when it forwards to the sampler (TAIL), a StatefulSet with a fixed
+ *   replica count and a PersistentVolumeClaim per pod for its queue when it exports to the backend
+ *   itself (HEAD, NONE);
+ * - **sampler** StatefulSet with a fixed replica count and a PDB (tail sampling): the gateway routes by traceID with
  *   load_balancing and the k8s resolver, the sampler keeps what the {@link TraceSampling} model says
  *   and exports to the backend through a persistent queue on a PersistentVolumeClaim.
  *

@@ -12,7 +12,9 @@ export const COLLECTOR_UID = 10001;
 /** GOMEMLIMIT as a share of the container memory limit. */
 export const COLLECTOR_GOMEMLIMIT_RATIO = 0.8;
 
-export function collectorContainer(image: string, resources: ContainerResources, ports: readonly CollectorListenPort[], extraEnv: k8s.EnvVar[], extraMounts: k8s.VolumeMount[]): k8s.Container {
+/** `queueVolume`: mount the `queue` volume (emptyDir or claim) at the file_storage directory; a tier that owns no queue has none. */
+export function collectorContainer(image: string, resources: ContainerResources, ports: readonly CollectorListenPort[], extraEnv: k8s.EnvVar[],
+  extraMounts: k8s.VolumeMount[], queueVolume = true): k8s.Container {
   const health = { httpGet: { path: '/', port: k8s.IntOrString.fromString('health') } };
   return {
     name: 'otelcol',
@@ -36,7 +38,7 @@ export function collectorContainer(image: string, resources: ContainerResources,
     readinessProbe: { ...health, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 },
     volumeMounts: [
       { name: 'config', mountPath: COLLECTOR_CONFIG_DIR, readOnly: true },
-      { name: 'queue', mountPath: COLLECTOR_QUEUE_DIR },
+      ...(queueVolume ? [{ name: 'queue', mountPath: COLLECTOR_QUEUE_DIR }] : []),
       ...extraMounts,
     ],
   };
@@ -51,8 +53,8 @@ export interface CollectorPodInput {
   readonly configMapName: string;
   readonly container: k8s.Container;
   /**
-   * Size limit of the emptyDir queue volume; without it the queue volume comes from elsewhere
-   * (a StatefulSet's claim template).
+   * Size limit of the emptyDir queue volume (the agent); without it the queue volume comes from a
+   * StatefulSet's claim template, or the tier owns no queue.
    */
   readonly queueSizeLimit?: string;
   readonly terminationGracePeriodSeconds: number;

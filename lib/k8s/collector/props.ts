@@ -91,31 +91,44 @@ export interface CollectorScalingOptions {
    */
   readonly image?: string;
   /**
-   * Fewest replicas (HPA minimum, also the initial count). Tail-sampling sizes assume this many sampler replicas share the traffic.
+   * Replicas of a tier that owns a persistent queue: the sampler in TAIL mode, the gateway in HEAD
+   * and NONE modes. Such a tier is not autoscaled: a pod removed by a scale-down would leave its
+   * queue on a claim that no running pod reads (the collector keeps, never drains, a persistent queue
+   * on shutdown). Tail-sampling sizes assume this many sampler replicas share the traffic. Refused
+   * for the gateway in TAIL mode, which autoscales between `minReplicas` and `maxReplicas`.
+   * @default 2
+   */
+  readonly replicas?: number;
+  /**
+   * Fewest replicas (HPA minimum, also the initial count) of the autoscaled tier: the gateway in
+   * TAIL mode, which owns no queue. Refused for a tier that owns a persistent queue (use `replicas`).
    * @default 2
    */
   readonly minReplicas?: number;
   /**
-   * Most replicas (HPA maximum).
-   * @default 6
+   * Most replicas (HPA maximum) of the autoscaled gateway (TAIL mode). Refused for a tier that owns
+   * a persistent queue (use `replicas`).
+   * @default - 6, or minReplicas when that is larger
    */
   readonly maxReplicas?: number;
   /**
-   * HPA target average CPU utilization, percent of the request.
+   * HPA target average CPU utilization, percent of the request, of the autoscaled gateway (TAIL
+   * mode). Refused for a tier that owns a persistent queue.
    * @default 70
    */
   readonly targetCpuUtilization?: number;
   /**
-   * Size of the persistent queue volume. The tier that exports to the backend (the sampler in TAIL
-   * mode, the gateway in HEAD and NONE modes) gets a PersistentVolumeClaim per pod of this size; a
-   * gateway that only forwards to the sampler (TAIL) gets an emptyDir with this size limit.
+   * Size of the PersistentVolumeClaim per pod holding the persistent queue of the tier that exports
+   * to the backend (the sampler in TAIL mode, the gateway in HEAD and NONE modes). Refused for the
+   * gateway in TAIL mode, which forwards synchronously and owns no queue (the agents' queues hold
+   * spans while the sampler is unreachable).
    * @default - gateway '2Gi', sampler '10Gi'
    */
   readonly queueVolumeSize?: string;
   /**
    * StorageClass of the PersistentVolumeClaims holding the queue of the tier that exports to the
    * backend (the sampler in TAIL mode, the gateway in HEAD and NONE modes). Refused for the gateway
-   * in TAIL mode, where its queue is an emptyDir.
+   * in TAIL mode, which owns no queue.
    * @default - the cluster's default StorageClass
    */
   readonly storageClassName?: string;

@@ -55,20 +55,29 @@ export interface ResolvedAgent {
   readonly tolerations: k8s.Toleration[];
 }
 
-export interface ResolvedScaling {
-  readonly resources: ContainerResources;
-  readonly image?: string;
+/** HPA bounds of the autoscaled tier (the gateway in TAIL mode). */
+export interface ResolvedAutoscaling {
   readonly minReplicas: number;
   readonly maxReplicas: number;
   readonly targetCpuUtilization: number;
-  readonly queueVolumeSize: string;
+}
+
+export interface ResolvedScaling {
+  readonly resources: ContainerResources;
+  readonly image?: string;
+  /** The fixed count of a tier that owns a queue, or the initial count (HPA minimum) of the autoscaled tier. */
+  readonly replicas: number;
+  /** Set for the autoscaled tier only: a tier that owns a persistent queue is never autoscaled. */
+  readonly autoscaling?: ResolvedAutoscaling;
+  /** Size of the PersistentVolumeClaim per pod, for the tier that owns a persistent queue. */
+  readonly queueVolumeSize?: string;
   readonly storageClassName?: string;
 }
 
 /** The sampler tier, which exists in TAIL mode only. */
 export interface ResolvedTail {
   readonly options: ResolvedScaling;
-  /** Tail-sampling sizes derived from the declared traffic for `options.minReplicas` replicas. */
+  /** Tail-sampling sizes derived from the declared traffic for `options.replicas` replicas. */
   readonly sizing: TailSamplingSizing;
   readonly queueSize: number;
 }
@@ -85,7 +94,8 @@ export interface ResolvedCollector {
   readonly agent: ResolvedAgent;
   readonly agentQueueSize: number;
   readonly gateway: ResolvedScaling;
-  readonly gatewayQueueSize: number;
+  /** Queue length of the gateway's exporter, when the gateway exports to the backend (and owns a queue). */
+  readonly gatewayQueueSize?: number;
   /** The gateway exports to the backend (and needs a queue that survives pod replacement) unless a sampler tier does. */
   readonly gatewayExports: boolean;
   readonly tail?: ResolvedTail;
@@ -117,26 +127,23 @@ export function resolveCollector(path: string, namespace: string | undefined, pr
   checkSamplingFitsMode(path, samplingMode, sampling, props.sampling, remoteSampling);
   const traffic = resolveTraffic(path, props.traffic);
   const agent = resolveAgent(path, props.agent);
-  const gateway = resolveScaling(path, 'gateway', props.gateway, GATEWAY_RESOURCES, '2Gi');
-  const sampler = resolveScaling(path, 'sampler', props.sampler, SAMPLER_RESOURCES, '10Gi');
   if (props.sampler && samplingMode !== CollectorSamplingMode.TAIL) {
     throw configError(path, 'sampler options are set but samplingMode is not TAIL, so no sampler tier exists', samplingMode,
       'remove sampler, or use samplingMode: CollectorSamplingMode.TAIL');
   }
+  // The tier that exports to the backend owns the persistent queue: the gateway unless a sampler tier does.
   const gatewayExports = samplingMode !== CollectorSamplingMode.TAIL;
-  if (gateway.storageClassName !== undefined && !gatewayExports) {
-    throw configError(path, 'gateway.storageClassName is set but in TAIL mode the gateway only forwards to the sampler and queues on an emptyDir, so no claim would use it',
-      gateway.storageClassName, 'set sampler.storageClassName instead (the sampler exports to the backend in TAIL mode), or drop it');
-  }
+  const gateway = resolveScaling(path, 'gateway', props.gateway, GATEWAY_RESOURCES, gatewayExports ? '2Gi' : undefined);
+  const sampler = resolveScaling(path, 'sampler', props.sampler, SAMPLER_RESOURCES, '10Gi');
 
   const requestBytes = BATCH_SIZE * 2 * traffic.averageSpanBytes;
   let tail: ResolvedTail | undefined;
   if (samplingMode === CollectorSamplingMode.TAIL) {
-    const sizing = deriveTailSizing(traffic, sampler.minReplicas);
+    const sizing = deriveTailSizing(traffic, sampler.replicas);
     checkTailMemory(path, sizing, traffic, sampler.resources);
-    tail = { options: sampler, sizing, queueSize: queueLength(path, 'sampler', sampler.queueVolumeSize, requestBytes) };
+    tail = { options: sampler, sizing, queueSize: queueLength(path, 'sampler', sampler.queueVolumeSize!, requestBytes) };
   }
-  const gatewayQueueSize = queueLength(path, 'gateway', gateway.queueVolumeSize, requestBytes);
+  const gatewayQueueSize = gatewayExports ? queueLength(path, 'gateway', gateway.queueVolumeSize!, requestBytes) : undefined;
   const agentQueueSize = queueLength(path, 'agent', agent.queueVolumeSize, requestBytes);
   return {
     name, namespace, backend, logLevel, samplingMode, sampling, remoteSampling,
@@ -169,24 +176,57 @@ function resolveAgent(path: string, options: CollectorAgentOptions = {}): Resolv
   return { resources, image: options.image, resourceDetectors, queueVolumeSize, tolerations: options.tolerations ?? [{ operator: 'Exists' }] };
 }
 
-function resolveScaling(path: string, tier: string, options: CollectorScalingOptions = {}, resourcesDefault: ContainerResources, volumeDefault: string): ResolvedScaling {
+/**
+ * `volumeDefault` is set for a tier that owns a persistent queue (a claim per pod): such a tier has a
+ * fixed replica count, because the collector keeps (never drains) a persistent queue on shutdown, so a
+ * pod an autoscaler removed would leave its queue on a claim no running pod reads. The other tier (the
+ * gateway in TAIL mode) owns no queue and autoscales.
+ */
+function resolveScaling(path: string, tier: string, options: CollectorScalingOptions = {}, resourcesDefault: ContainerResources,
+  volumeDefault: string | undefined): ResolvedScaling {
   const resources = options.resources ?? resourcesDefault;
   validateResources(`${path}/${tier}`, resources);
-  const minReplicas = options.minReplicas ?? 2;
-  const maxReplicas = options.maxReplicas ?? Math.max(6, minReplicas);
-  if (!Number.isInteger(minReplicas) || minReplicas < 1) {
-    throw configError(path, `${tier}.minReplicas must be a whole number of at least 1`, minReplicas, 'use 2 or more so a node failure leaves one running');
+  const ownsQueue = volumeDefault !== undefined;
+  if (!ownsQueue) {
+    if (options.replicas !== undefined) {
+      throw configError(path, `${tier}.replicas is set but in TAIL mode the gateway owns no queue and autoscales`, options.replicas,
+        `set ${tier}.minReplicas and ${tier}.maxReplicas instead`);
+    }
+    if (options.storageClassName !== undefined) {
+      throw configError(path, `${tier}.storageClassName is set but in TAIL mode the gateway forwards to the sampler synchronously and owns no queue, so no claim would use it`,
+        options.storageClassName, 'set sampler.storageClassName instead (the sampler exports to the backend in TAIL mode), or drop it');
+    }
+    if (options.queueVolumeSize !== undefined) {
+      throw configError(path, `${tier}.queueVolumeSize is set but in TAIL mode the gateway forwards to the sampler synchronously and owns no queue (the agents' queues hold spans while the sampler is unreachable)`,
+        options.queueVolumeSize, 'set sampler.queueVolumeSize instead, or drop it');
+    }
+    const minReplicas = options.minReplicas ?? 2;
+    const maxReplicas = options.maxReplicas ?? Math.max(6, minReplicas);
+    if (!Number.isInteger(minReplicas) || minReplicas < 1) {
+      throw configError(path, `${tier}.minReplicas must be a whole number of at least 1`, minReplicas, 'use 2 or more so a node failure leaves one running');
+    }
+    if (!Number.isInteger(maxReplicas) || maxReplicas < minReplicas) {
+      throw configError(path, `${tier}.maxReplicas must be a whole number no lower than minReplicas (${minReplicas})`, maxReplicas, `raise maxReplicas to at least ${minReplicas}`);
+    }
+    const targetCpuUtilization = options.targetCpuUtilization ?? 70;
+    if (!Number.isInteger(targetCpuUtilization) || targetCpuUtilization < 10 || targetCpuUtilization > 100) {
+      throw configError(path, `${tier}.targetCpuUtilization must be a whole percentage from 10 to 100`, targetCpuUtilization, 'use e.g. 70');
+    }
+    return { resources, image: options.image, replicas: minReplicas, autoscaling: { minReplicas, maxReplicas, targetCpuUtilization } };
   }
-  if (!Number.isInteger(maxReplicas) || maxReplicas < minReplicas) {
-    throw configError(path, `${tier}.maxReplicas must be a whole number no lower than minReplicas (${minReplicas})`, maxReplicas, `raise maxReplicas to at least ${minReplicas}`);
+  for (const key of ['minReplicas', 'maxReplicas', 'targetCpuUtilization'] as const) {
+    if (options[key] !== undefined) {
+      throw configError(path, `${tier}.${key} is set, but the ${tier} owns a persistent queue on a claim per pod and is not autoscaled: a pod removed by a scale-down would leave its queued spans on a claim no running pod reads`,
+        options[key], `set a fixed ${tier}.replicas instead (see "Scaling" in docs/collector.md)`);
+    }
   }
-  const targetCpuUtilization = options.targetCpuUtilization ?? 70;
-  if (!Number.isInteger(targetCpuUtilization) || targetCpuUtilization < 10 || targetCpuUtilization > 100) {
-    throw configError(path, `${tier}.targetCpuUtilization must be a whole percentage from 10 to 100`, targetCpuUtilization, 'use e.g. 70');
+  const replicas = options.replicas ?? 2;
+  if (!Number.isInteger(replicas) || replicas < 1) {
+    throw configError(path, `${tier}.replicas must be a whole number of at least 1`, replicas, 'use 2 or more so a node failure leaves one running');
   }
   const queueVolumeSize = options.queueVolumeSize ?? volumeDefault;
   checkSize(path, `${tier}.queueVolumeSize`, queueVolumeSize);
-  return { resources, image: options.image, minReplicas, maxReplicas, targetCpuUtilization, queueVolumeSize, storageClassName: options.storageClassName };
+  return { resources, image: options.image, replicas, queueVolumeSize, storageClassName: options.storageClassName };
 }
 
 function checkSize(path: string, what: string, value: string): void {

@@ -19,8 +19,9 @@ export interface ScalableTierSpec {
   readonly options: ResolvedScaling;
   /**
    * The tier exports to the backend, so its file_storage queue must outlive the pod: a StatefulSet
-   * with a PersistentVolumeClaim per pod. Otherwise a Deployment with an emptyDir queue (survives
-   * container restarts only), enough for a tier that forwards inside the collector.
+   * with a PersistentVolumeClaim per pod and a fixed replica count (no HPA: the collector keeps, never
+   * drains, a persistent queue on shutdown, so a pod removed by a scale-down would strand its queue).
+   * Otherwise a Deployment that owns no queue and autoscales (the gateway in TAIL mode).
    */
   readonly persistentQueue: boolean;
   /**
@@ -64,9 +65,8 @@ export function scalableTier(ctx: TierScope, id: string, spec: ScalableTierSpec)
       name,
       automountServiceAccountToken: spec.readsEndpointSlices ?? false,
       configMapName: configMap.name,
-      container: collectorContainer(image, options.resources, OTLP_RECEIVER_PORTS, [], []),
-      // A StatefulSet's claim template provides the persistent queue.
-      queueSizeLimit: persistentQueue ? undefined : options.queueVolumeSize,
+      // A StatefulSet's claim template provides the persistent queue; the Deployment has none.
+      container: collectorContainer(image, options.resources, OTLP_RECEIVER_PORTS, [], [], persistentQueue),
       // Long enough for the in-flight batches to flush; the persistent queue keeps the rest.
       terminationGracePeriodSeconds: 60,
     }),
@@ -75,11 +75,14 @@ export function scalableTier(ctx: TierScope, id: string, spec: ScalableTierSpec)
     }],
   };
   const template = { metadata: { labels, annotations: { 'checksum/config': configChecksum(configYaml) } }, spec: podSpec };
+  if (persistentQueue !== (options.autoscaling === undefined) || persistentQueue !== (options.queueVolumeSize !== undefined)) {
+    throw new Error(`scalableTier ${name}: a tier owns a persistent queue exactly when it is not autoscaled`);
+  }
   if (!persistentQueue) {
     new k8s.KubeDeployment(ctx.scope, `${id}Deployment`, {
       metadata: { name, labels },
       spec: {
-        replicas: options.minReplicas,
+        replicas: options.replicas,
         selector: { matchLabels: selector },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
         template,
@@ -89,12 +92,13 @@ export function scalableTier(ctx: TierScope, id: string, spec: ScalableTierSpec)
     new k8s.KubeStatefulSet(ctx.scope, `${id}StatefulSet`, {
       metadata: { name, labels },
       spec: {
-        replicas: options.minReplicas,
+        replicas: options.replicas,
         serviceName: headlessName,
         selector: { matchLabels: selector },
         podManagementPolicy: 'Parallel',
         updateStrategy: { type: 'RollingUpdate' },
-        // Keep queues of scaled-down pods: the data is delivered when the ordinal comes back.
+        // Nothing scales this tier down by itself (no HPA). If an operator lowers replicas, the removed
+        // ordinals' claims stay, and their spans are delivered when replicas is raised again (docs/collector.md).
         persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Retain' },
         template,
         volumeClaimTemplates: [{
@@ -102,27 +106,30 @@ export function scalableTier(ctx: TierScope, id: string, spec: ScalableTierSpec)
           metadata: { name: 'queue', labels: labelsWithoutVersion(labels) },
           spec: {
             accessModes: ['ReadWriteOnce'],
-            resources: { requests: { storage: q(options.queueVolumeSize) } },
+            resources: { requests: { storage: q(options.queueVolumeSize!) } },
             ...(options.storageClassName ? { storageClassName: options.storageClassName } : {}),
           },
         }],
       },
     });
   }
-  new k8s.KubeHorizontalPodAutoscalerV2(ctx.scope, `${id}Autoscaler`, {
-    metadata: { name, labels },
-    spec: {
-      scaleTargetRef: { apiVersion: 'apps/v1', kind, name },
-      minReplicas: options.minReplicas,
-      maxReplicas: options.maxReplicas,
-      metrics: [
-        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: options.targetCpuUtilization } } },
-        { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } } },
-      ],
-      // Every sampler scale event moves trace ownership, and a scaled-down StatefulSet pod's queue waits on its claim; scale down slowly.
-      behavior: { scaleDown: { stabilizationWindowSeconds: 600, policies: [{ type: 'Pods', value: 1, periodSeconds: 300 }] } },
-    },
-  });
+  const autoscaling = options.autoscaling;
+  if (autoscaling) {
+    new k8s.KubeHorizontalPodAutoscalerV2(ctx.scope, `${id}Autoscaler`, {
+      metadata: { name, labels },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind, name },
+        minReplicas: autoscaling.minReplicas,
+        maxReplicas: autoscaling.maxReplicas,
+        metrics: [
+          { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: autoscaling.targetCpuUtilization } } },
+          { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } } },
+        ],
+        // Each removal closes the agents' connections to that pod (they reconnect elsewhere); scale down slowly.
+        behavior: { scaleDown: { stabilizationWindowSeconds: 600, policies: [{ type: 'Pods', value: 1, periodSeconds: 300 }] } },
+      },
+    });
+  }
   new k8s.KubePodDisruptionBudget(ctx.scope, `${id}DisruptionBudget`, {
     metadata: { name, labels },
     spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },

@@ -44,7 +44,7 @@ export function checkTailMemory(path: string, sizing: TailSamplingSizing, traffi
     throw configError(path,
       `tail sampling would buffer about ${mib(held)}MiB of spans per sampler replica (num_traces ${sizing.numTraces} x ${traffic.spansPerTrace} spans x ${traffic.averageSpanBytes} bytes), more than ${TAIL_BUFFER_MEMORY_SHARE * 100}% of sampler memoryLimit`,
       resources.memoryLimit,
-      `raise sampler.resources.memoryLimit to at least ${needed}Gi, or raise sampler.minReplicas so each replica holds less`);
+      `raise sampler.resources.memoryLimit to at least ${needed}Gi, or raise sampler.replicas so each replica holds less`);
   }
 }
 

@@ -32,7 +32,8 @@ export interface TierBase {
 }
 
 /** The config settings every tier shares (memory_limiter, queue, batch, log level). */
-export function commonTierInput(logLevel: string, queueSize: number): CommonTierInput {
+/** `queueSize` is unset for a tier that owns no queue (the gateway in TAIL mode). */
+export function commonTierInput(logLevel: string, queueSize: number | undefined): CommonTierInput {
   return { memoryLimitPercentage: 75, memorySpikePercentage: 20, queueSize, batchSize: BATCH_SIZE, logLevel };
 }
 

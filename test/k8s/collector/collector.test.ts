@@ -56,7 +56,7 @@ const full: Props = {
   sampling,
   remoteSampling: true,
   traffic: { tracesPerSecond: 4000, spansPerTrace: 25, p99TraceDurationSeconds: 8 },
-  sampler: { minReplicas: 4, maxReplicas: 10, storageClassName: 'gp3', resources: { cpuRequest: '1', cpuLimit: '2', memoryRequest: '3Gi', memoryLimit: '3Gi' } },
+  sampler: { replicas: 4, storageClassName: 'gp3', resources: { cpuRequest: '1', cpuLimit: '2', memoryRequest: '3Gi', memoryLimit: '3Gi' } },
   gateway: { minReplicas: 3 },
   agent: { resourceDetectors: ['env', 'k8s_api', 'eks'] },
   serviceMonitor: { labels: { release: 'kube-prometheus-stack' } },
@@ -66,7 +66,7 @@ const full: Props = {
 const SHAPES: Array<[string, Props, Partial<TempoChartProps>, string | undefined]> = [
   ['default (tail)', {}, {}, undefined],
   ['full tail with remote sampling', full, {}, undefined],
-  ['tail, one sampler replica', { sampler: { minReplicas: 1, maxReplicas: 1 } }, {}, undefined],
+  ['tail, one sampler replica', { sampler: { replicas: 1 } }, {}, undefined],
   ['head', { samplingMode: CollectorSamplingMode.HEAD }, {}, undefined],
   ['none with remote sampling', { samplingMode: CollectorSamplingMode.NONE, remoteSampling: true, sampling: headOnly }, {}, undefined],
   ['multi-tenant Tempo', {}, { multitenancy: true }, 'team-a'],
@@ -259,6 +259,8 @@ describe('TracingCollector', () => {
     test('no span lost on a restart: every exporter queues on file_storage mounted from a volume, retrying without a deadline', () => {
       for (const { config, workload } of configs) {
         for (const e of Object.values(config.exporters) as Dict[]) {
+          // The TAIL gateway's export is synchronous (see the scale-down test): the agent's queue holds the spans.
+          if (e.sending_queue?.enabled === false && workload.kind === 'Deployment') continue;
           expect(e.sending_queue).toMatchObject({ enabled: true, storage: 'file_storage/queue' });
           expect(e.retry_on_failure).toMatchObject({ enabled: true, max_elapsed_time: '0s' });
           expect(config.service.extensions).toContain('file_storage/queue');
@@ -290,15 +292,55 @@ describe('TracingCollector', () => {
         const claim = (workload.spec.volumeClaimTemplates ?? []).find((v: Dict) => v.metadata.name === mount.name);
         expect(claim?.spec.accessModes).toEqual(['ReadWriteOnce']);
         expect(workload.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
-        // HPA and PDB act on the StatefulSet.
-        const hpa = objects.find((o: Dict) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === workload.metadata.name) as Dict;
-        expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: workload.metadata.name });
+        // The PDB acts on the StatefulSet.
         const pdb = findObject(objects, 'PodDisruptionBudget', workload.metadata.name) as Dict;
         expect(pdb.spec.selector.matchLabels).toEqual(workload.spec.selector.matchLabels);
         // The governing Service is headless and selects the pods.
         const governing = findObject(objects, 'Service', workload.spec.serviceName) as Dict;
         expect(governing.spec.clusterIP).toBe('None');
         expect(governing.spec.selector).toEqual(workload.spec.selector.matchLabels);
+      }
+    });
+
+    test('a scale-down neither loses nor strands a span: an autoscaled tier owns no queue, a tier that owns one is not autoscaled', () => {
+      const hpas = objects.filter((o) => o.kind === 'HorizontalPodAutoscaler') as Dict[];
+      // Only the TAIL gateway autoscales; HEAD and NONE have no tier without a queue.
+      expect(hpas.map((h) => h.metadata.name)).toEqual(collector.samplingMode === CollectorSamplingMode.TAIL ? ['otel-gateway'] : []);
+      const queueOf = (config: Dict) => Object.entries(config.exporters as Dict).filter(([, e]) => e.sending_queue?.enabled !== false);
+      for (const { tier, config, workload } of configs) {
+        const hpa = hpas.find((h) => h.spec.scaleTargetRef.name === tier);
+        const podSpec = workload.spec.template.spec;
+        if (hpa) {
+          // The collector keeps (never drains) a persistent queue on shutdown, and a memory queue is flushed
+          // without retries: a pod the autoscaler removes must hold nothing. Its exports are synchronous...
+          expect(hpa.spec.scaleTargetRef.kind).toBe(workload.kind);
+          expect(queueOf(config)).toEqual([]);
+          for (const e of Object.values(config.exporters) as Dict[]) expect(e.retry_on_failure).toEqual({ enabled: false });
+          expect(Object.keys(config.extensions).some((x) => x.startsWith('file_storage'))).toBe(false);
+          expect(podSpec.volumes.map((v: Dict) => v.name)).toEqual(['config']);
+          expect(workload.spec.volumeClaimTemplates).toBeUndefined();
+          // ...so a failure reaches the senders, whose own durable queues keep the spans and retry.
+          const senders = configs.filter((c) => Object.values(c.config.exporters).some((e: any) => (e.endpoint ?? '').includes(`${tier}-headless.`)));
+          expect(senders.length).toBeGreaterThan(0);
+          for (const s of senders) {
+            for (const [, e] of queueOf(s.config) as Array<[string, Dict]>) {
+              expect(e.sending_queue.storage).toBe('file_storage/queue');
+              expect(e.retry_on_failure.max_elapsed_time).toBe('0s');
+            }
+          }
+        } else if (workload.kind !== 'DaemonSet') {
+          // A tier that owns a queue: a fixed count, a claim per pod, and claims kept if an operator lowers it.
+          expect(queueOf(config).length).toBeGreaterThan(0);
+          expect(workload.kind).toBe('StatefulSet');
+          expect(workload.spec.volumeClaimTemplates.map((v: Dict) => v.metadata.name)).toEqual(['queue']);
+          expect(workload.spec.persistentVolumeClaimRetentionPolicy.whenScaled).toBe('Retain');
+        }
+      }
+      // No autoscaler targets any workload that holds a queue (HPA names are the workloads' names).
+      for (const hpa of hpas) {
+        const target = configs.find((c) => c.tier === hpa.spec.scaleTargetRef.name);
+        expect(target).toBeDefined();
+        expect(target!.workload.kind).toBe('Deployment');
       }
     });
 
@@ -338,12 +380,12 @@ describe('TracingCollector', () => {
     expect((collector.gateway.config as Dict).receivers.otlp.protocols.grpc.keepalive.server_parameters.max_connection_age).toBe('60s');
   });
 
-  test('gateway and sampler: HPA, PDB, and the sampler keeps its queue on a PersistentVolumeClaim', () => {
+  test('gateway and sampler: the gateway autoscales, the sampler keeps its queue on a PersistentVolumeClaim at a fixed count', () => {
     const { objects } = synth(full);
     const gwHpa = findObject(objects, 'HorizontalPodAutoscaler', 'otel-gateway') as Dict;
     expect(gwHpa.spec).toMatchObject({ minReplicas: 3, maxReplicas: 6, scaleTargetRef: { kind: 'Deployment', name: 'otel-gateway' } });
-    const smHpa = findObject(objects, 'HorizontalPodAutoscaler', 'otel-sampler') as Dict;
-    expect(smHpa.spec).toMatchObject({ minReplicas: 4, maxReplicas: 10, scaleTargetRef: { kind: 'StatefulSet', name: 'otel-sampler' } });
+    expect(objects.some((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata?.name === 'otel-sampler')).toBe(false);
+    expect((findObject(objects, 'StatefulSet', 'otel-sampler') as Dict).spec.replicas).toBe(4);
     for (const n of ['otel-gateway', 'otel-sampler']) expect((findObject(objects, 'PodDisruptionBudget', n) as Dict).spec.maxUnavailable).toBe(1);
     const sts = findObject(objects, 'StatefulSet', 'otel-sampler') as Dict;
     expect(sts.spec.volumeClaimTemplates[0].spec).toMatchObject({ storageClassName: 'gp3', resources: { requests: { storage: '10Gi' } } });
@@ -353,7 +395,7 @@ describe('TracingCollector', () => {
 
   test.each([CollectorSamplingMode.HEAD, CollectorSamplingMode.NONE])('%s mode: the gateway exports, so it is a StatefulSet with its queue on a claim (size, StorageClass)', (mode) => {
     const { objects, collector } = synth({
-      samplingMode: mode, gateway: { minReplicas: 3, maxReplicas: 8, queueVolumeSize: '5Gi', storageClassName: 'gp3' },
+      samplingMode: mode, gateway: { replicas: 3, queueVolumeSize: '5Gi', storageClassName: 'gp3' },
     });
     expect(objects.some((o) => o.kind === 'Deployment' && o.metadata?.name === 'otel-gateway')).toBe(false);
     const sts = findObject(objects, 'StatefulSet', 'otel-gateway') as Dict;
@@ -368,8 +410,8 @@ describe('TracingCollector', () => {
     expect(sts.spec.serviceName).toBe('otel-gateway-headless');
     expect((findObject(objects, 'Service', 'otel-gateway') as Dict).spec.type).toBe('ClusterIP');
     expect((collector.agent.config as Dict).exporters['otlp_grpc/gateway'].endpoint).toBe('dns:///otel-gateway-headless.observability.svc.cluster.local:4317');
-    expect((findObject(objects, 'HorizontalPodAutoscaler', 'otel-gateway') as Dict).spec)
-      .toMatchObject({ minReplicas: 3, maxReplicas: 8, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'otel-gateway' } });
+    // It owns a queue, so nothing autoscales it.
+    expect(objects.some((o) => o.kind === 'HorizontalPodAutoscaler')).toBe(false);
     expect((findObject(objects, 'PodDisruptionBudget', 'otel-gateway') as Dict).spec.maxUnavailable).toBe(1);
     // Queue length follows the claim size: 80% of 5Gi over 2048 spans x 1024 bytes.
     expect((collector.gateway.config as Dict).exporters['otlp_grpc/backend'].sending_queue.queue_size).toBe(Math.floor(5 * 1024 ** 3 * 0.8 / (2048 * 1024)));
@@ -377,11 +419,15 @@ describe('TracingCollector', () => {
     expect(restrictedViolations(objects)).toEqual([]);
   });
 
-  test('tail mode: the gateway only forwards to the sampler, so it stays a Deployment with an emptyDir queue', () => {
-    const { objects } = synth({ gateway: { queueVolumeSize: '3Gi' } });
+  test('tail mode: the gateway forwards to the sampler synchronously, so it is an autoscaled Deployment holding no queue', () => {
+    const { objects, collector } = synth();
     const deployment = findObject(objects, 'Deployment', 'otel-gateway') as Dict;
-    expect(deployment.spec.template.spec.volumes.find((v: Dict) => v.name === 'queue')).toEqual({ name: 'queue', emptyDir: { sizeLimit: '3Gi' } });
+    expect(deployment.spec.template.spec.volumes).toEqual([{ name: 'config', configMap: { name: 'otel-gateway-config' } }]);
+    expect(deployment.spec.template.spec.containers[0].volumeMounts.map((m: Dict) => m.name)).toEqual(['config']);
     expect(objects.some((o) => o.kind === 'StatefulSet' && o.metadata?.name === 'otel-gateway')).toBe(false);
+    const config = collector.gateway.config as Dict;
+    expect(config.service.extensions).toEqual(['health_check']);
+    expect(config.exporters['load_balancing/sampler']).toMatchObject({ sending_queue: { enabled: false }, retry_on_failure: { enabled: false } });
   });
 
   test('tail-sampling sizes are derived from declared traffic', () => {
@@ -503,11 +549,19 @@ describe('TracingCollector', () => {
       ['a model that keeps nothing', () => synth({ sampling: TraceSampling.of({ baselineRatio: 0, keepErrors: false }) }),
         /the sampling model keeps nothing/],
       ['traffic too large for the sampler memory', () => synth({ traffic: { tracesPerSecond: 50000 } }),
-        /tail sampling would buffer about \d+MiB of spans per sampler replica .* \(got "2Gi"\); raise sampler.resources.memoryLimit to at least \d+(\.\d+)?Gi, or raise sampler.minReplicas/],
+        /tail sampling would buffer about \d+MiB of spans per sampler replica .* \(got "2Gi"\); raise sampler.resources.memoryLimit to at least \d+(\.\d+)?Gi, or raise sampler.replicas/],
       ['zero traces per second', () => synth({ traffic: { tracesPerSecond: 0 } }), /traffic.tracesPerSecond must be a positive number \(got 0\)/],
       ['maxReplicas below minReplicas', () => synth({ gateway: { minReplicas: 4, maxReplicas: 2 } }),
         /gateway.maxReplicas must be a whole number no lower than minReplicas \(4\) \(got 2\)/],
-      ['zero replicas', () => synth({ sampler: { minReplicas: 0 } }), /sampler.minReplicas must be a whole number of at least 1 \(got 0\)/],
+      ['zero replicas', () => synth({ sampler: { replicas: 0 } }), /sampler.replicas must be a whole number of at least 1 \(got 0\)/],
+      ['an autoscaler on the sampler, which owns a queue', () => synth({ sampler: { minReplicas: 2, maxReplicas: 6 } }),
+        /\[otel\/Collector\] sampler.minReplicas is set, but the sampler owns a persistent queue on a claim per pod and is not autoscaled: a pod removed by a scale-down would leave its queued spans on a claim no running pod reads \(got 2\); set a fixed sampler.replicas instead/],
+      ['an autoscaler on the exporting gateway (HEAD)', () => synth({ samplingMode: CollectorSamplingMode.HEAD, gateway: { maxReplicas: 8 } }),
+        /gateway.maxReplicas is set, but the gateway owns a persistent queue .* \(got 8\); set a fixed gateway.replicas instead/],
+      ['a fixed count on the autoscaled gateway (TAIL)', () => synth({ gateway: { replicas: 3 } }),
+        /gateway.replicas is set but in TAIL mode the gateway owns no queue and autoscales \(got 3\); set gateway.minReplicas and gateway.maxReplicas instead/],
+      ['a queue volume on the TAIL gateway', () => synth({ gateway: { queueVolumeSize: '3Gi' } }),
+        /gateway.queueVolumeSize is set but in TAIL mode the gateway forwards to the sampler synchronously and owns no queue .* \(got "3Gi"\); set sampler.queueVolumeSize instead/],
       ['queue volume too small', () => synth({ agent: { queueVolumeSize: '8Mi' } }), /agent.queueVolumeSize holds fewer than 10 full requests/],
       ['renamed resource detector', () => synth({ agent: { resourceDetectors: ['env', 'k8snode'] } }),
         /\[otel\/Collector\] agent.resourceDetectors has "k8snode", which this library refuses: .*k8snode was renamed k8s_api \(got "k8snode"\); use some of env, k8s_api, eks/],
@@ -517,10 +571,10 @@ describe('TracingCollector', () => {
       ['an unknown detector', () => synth({ agent: { resourceDetectors: ['env', 'kubernetes'] } }),
         /agent.resourceDetectors has "kubernetes", which is not a resource_detection detector an agent may run \(got "kubernetes"\)/],
       ['a detector listed twice', () => synth({ agent: { resourceDetectors: ['env', 'env'] } }), /agent.resourceDetectors lists a detector twice/],
-      ['sampler options without tail sampling', () => synth({ samplingMode: CollectorSamplingMode.HEAD, sampler: { minReplicas: 3 } }),
+      ['sampler options without tail sampling', () => synth({ samplingMode: CollectorSamplingMode.HEAD, sampler: { replicas: 3 } }),
         /sampler options are set but samplingMode is not TAIL/],
       ['gateway StorageClass in tail mode', () => synth({ gateway: { storageClassName: 'gp3' } }),
-        /\[otel\/Collector\] gateway.storageClassName is set but in TAIL mode the gateway only forwards to the sampler and queues on an emptyDir, so no claim would use it \(got "gp3"\); set sampler.storageClassName instead/],
+        /\[otel\/Collector\] gateway.storageClassName is set but in TAIL mode the gateway forwards to the sampler synchronously and owns no queue, so no claim would use it \(got "gp3"\); set sampler.storageClassName instead/],
       ['bad log level', () => synth({ logLevel: 'verbose' }), /logLevel is not a collector log level \(got "verbose"\)/],
       ['name not a DNS label', () => synth({ name: 'OTel_Collector' }), /name must be a DNS label/],
       ['memory request above limit', () => synth({ gateway: { resources: { cpuRequest: '1', cpuLimit: '2', memoryRequest: '2Gi', memoryLimit: '1Gi' } } }),
