@@ -12,6 +12,28 @@ export const TEMPO_KAFKA_MIN_MESSAGE_BYTES = 16_000_000;
 export const TEMPO_KAFKA_MIN_RETENTION_MINUTES = 40;
 const KAFKA_PORT = 9092;
 
+/**
+ * Security contexts for the pods Strimzi creates from our resources. Strimzi's default pod security
+ * provider ("baseline") sets none of runAsNonRoot, seccomp, allowPrivilegeEscalation or dropped
+ * capabilities, so a namespace enforcing Pod Security "restricted" rejects its pods. A
+ * `template.*.securityContext` in the custom resource replaces what the provider would set, so
+ * these make every pod admissible on a default Strimzi install. The Strimzi images run as UID 1001
+ * (group 0); Strimzi mounts an emptyDir at /tmp, so the root filesystem can stay read-only.
+ */
+const STRIMZI_POD_SECURITY = {
+  runAsNonRoot: true,
+  // The baseline provider's fsGroup for persistent storage: broker volumes stay writable by group 0.
+  fsGroup: 0,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+const STRIMZI_OPERATOR_POD_SECURITY = { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
+const STRIMZI_CONTAINER_SECURITY = {
+  runAsNonRoot: true,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ['ALL'] },
+};
+
 /** SASL/PLAIN credentials in a Kubernetes Secret of the Tempo namespace. */
 export interface KafkaSaslPlainSecret {
   /** Name of the Secret. */
@@ -290,6 +312,13 @@ export class StrimziKafkaCluster extends Construct {
           }],
         },
         resources: { requests: { cpu: r.cpuRequest, memory: r.memoryRequest }, limits: { cpu: r.cpuLimit, memory: r.memoryLimit } },
+        // The broker pods come from the node pool; its template wins over the Kafka resource's.
+        template: {
+          pod: { securityContext: STRIMZI_POD_SECURITY },
+          kafkaContainer: { securityContext: STRIMZI_CONTAINER_SECURITY },
+          // Only used with rack awareness, which we do not set; covered so enabling it cannot break admission.
+          initContainer: { securityContext: STRIMZI_CONTAINER_SECURITY },
+        },
       },
     });
     this.kafka = new ApiObject(this, 'Kafka', {
@@ -314,7 +343,13 @@ export class StrimziKafkaCluster extends Construct {
             'message.max.bytes': t.maxMessageBytes,
           },
         },
-        entityOperator: { topicOperator: { resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } } } },
+        entityOperator: {
+          topicOperator: { resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } } },
+          template: {
+            pod: { securityContext: STRIMZI_OPERATOR_POD_SECURITY },
+            topicOperatorContainer: { securityContext: STRIMZI_CONTAINER_SECURITY },
+          },
+        },
       },
     });
     this.topic = new ApiObject(this, 'Topic', {

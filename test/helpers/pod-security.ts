@@ -17,8 +17,45 @@ const ALLOWED_VOLUME_TYPES = ['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ep
 
 type Dict = Record<string, any>;
 
-export function podTemplates(objects: K8sObject[]): Array<{ id: string; template: Dict }> {
+/**
+ * The pods the Strimzi operator (1.x, default "baseline" pod security provider) creates from our
+ * custom resources, as templates: a `template.<x>.securityContext` in the resource replaces what the
+ * provider sets; the baseline provider itself sets only `fsGroup: 0` on broker pods with persistent
+ * storage and no container security context. Resources come from the resource's own fields.
+ */
+export function strimziPodTemplates(objects: K8sObject[]): Array<{ id: string; template: Dict }> {
   const result: Array<{ id: string; template: Dict }> = [];
+  const container = (name: string, template: Dict | undefined, resources: Dict | undefined) => ({
+    name, securityContext: template?.securityContext ?? {}, ...(resources ? { resources } : {}),
+  });
+  for (const obj of objects as Dict[]) {
+    if (!String(obj.apiVersion).startsWith('kafka.strimzi.io/')) continue;
+    const spec: Dict = obj.spec ?? {};
+    if (obj.kind === 'KafkaNodePool') {
+      const t: Dict = spec.template ?? {};
+      result.push({
+        id: `KafkaNodePool/${obj.metadata?.name} (Strimzi broker pod)`,
+        template: { spec: { securityContext: t.pod?.securityContext ?? { fsGroup: 0 }, containers: [container('kafka', t.kafkaContainer, spec.resources)] } },
+      });
+    }
+    if (obj.kind === 'Kafka' && spec.entityOperator) {
+      const eo: Dict = spec.entityOperator;
+      const t: Dict = eo.template ?? {};
+      const containers = [
+        ...(eo.topicOperator ? [container('topic-operator', t.topicOperatorContainer, eo.topicOperator.resources)] : []),
+        ...(eo.userOperator ? [container('user-operator', t.userOperatorContainer, eo.userOperator.resources)] : []),
+      ];
+      result.push({ id: `Kafka/${obj.metadata?.name} (Strimzi entity operator pod)`, template: { spec: { securityContext: t.pod?.securityContext ?? {}, containers } } });
+    }
+    for (const part of ['cruiseControl', 'kafkaExporter']) {
+      if (spec[part]) result.push({ id: `Kafka/${obj.metadata?.name} ${part}: not modelled`, template: { spec: { containers: [{ name: part }] } } });
+    }
+  }
+  return result;
+}
+
+export function podTemplates(objects: K8sObject[]): Array<{ id: string; template: Dict }> {
+  const result: Array<{ id: string; template: Dict }> = strimziPodTemplates(objects);
   for (const obj of objects) {
     const p = POD_TEMPLATE_PATHS[obj.kind];
     if (!p) continue;

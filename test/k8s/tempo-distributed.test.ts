@@ -4,7 +4,7 @@ import {
   CollectorBackend, findLeakedTokens, ITempoQueryTarget, MB, Retention, Tempo, TempoChart, TempoChartProps, TempoDeploymentMode, TempoKafka,
   TempoMicroservicesOptions, sizeTempo,
 } from '../../lib/k8s';
-import { restrictedViolations } from '../helpers/pod-security';
+import { restrictedViolations, strimziPodTemplates } from '../helpers/pod-security';
 import { expectValidManifests, K8sObject } from '../helpers/schema';
 import { configMapYaml, findObject, synthChart } from '../helpers/synth';
 import { tenantBlockProblems, unknownTempoKeys, unknownTempoOverrideKeys } from '../helpers/tempo-keys';
@@ -292,6 +292,32 @@ describe('Tempo microservices mode (Kubernetes)', () => {
     for (const w of workloads(objects)) expect(w.spec.template.metadata.labels).toMatchObject(peer);
     expect(kafka.spec.kafka.config['auto.create.topics.enable']).toBe(false);
     expect(kafka.spec.entityOperator.topicOperator).toBeDefined();
+  });
+
+  test('Strimzi: broker and entity-operator pods are admitted in a "restricted" namespace on a default Strimzi install', () => {
+    const objects = synth({ deploymentMode: strimzi({ ingestBytesPerSecond: 10 * MB }) });
+    // The checker models the pods Strimzi's default (baseline) provider makes from our resources.
+    const strimziPods = strimziPodTemplates(objects);
+    expect(strimziPods.map((p) => p.id)).toEqual([
+      'KafkaNodePool/tempo-kafka-nodes (Strimzi broker pod)', 'Kafka/tempo-kafka (Strimzi entity operator pod)',
+    ]);
+    expect(restrictedViolations(objects)).toEqual([]);
+    const pool = all(objects, 'KafkaNodePool')[0];
+    expect(pool.spec.template.pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pool.spec.template.kafkaContainer.securityContext).toEqual({
+      runAsNonRoot: true, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] },
+    });
+    // Without the templates, the same pods are rejected.
+    const bare = objects.map((o: any) => {
+      const c = JSON.parse(JSON.stringify(o));
+      if (c.kind === 'KafkaNodePool') delete c.spec.template;
+      if (c.kind === 'Kafka') delete c.spec.entityOperator.template;
+      return c;
+    });
+    expect(restrictedViolations(bare)).toEqual(expect.arrayContaining([
+      'KafkaNodePool/tempo-kafka-nodes (Strimzi broker pod) container kafka: allowPrivilegeEscalation must be false',
+      'Kafka/tempo-kafka (Strimzi entity operator pod) container topic-operator: runAsNonRoot must be true',
+    ]));
   });
 
   test('external Kafka: no Kafka objects, SASL/PLAIN from the Secret for Kafka clients only, topic requirements exposed', () => {
