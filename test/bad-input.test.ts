@@ -8,7 +8,7 @@ import { Retention } from '../lib/core';
 import { TempoChart, TempoChartProps } from '../lib/k8s';
 import { expectConfigError } from './helpers/errors';
 
-const storage = { bucketName: 'b', region: 'eu-west-1' };
+const storage = { bucketName: 'tempo-traces', region: 'eu-west-1' };
 
 function k8s(props: Partial<TempoChartProps>): () => void {
   return () => new TempoChart(Testing.app(), 'tempo', { namespace: 'tracing', storage, ...props });

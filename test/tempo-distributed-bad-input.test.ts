@@ -4,7 +4,7 @@ import { MB } from '../lib/core';
 import { TempoChart, TempoChartProps, TempoDeploymentMode, TempoKafka, TempoMicroservicesOptions } from '../lib/k8s';
 import { expectConfigError } from './helpers/errors';
 
-const storage = { bucketName: 'b', region: 'eu-west-1' };
+const storage = { bucketName: 'tempo-traces', region: 'eu-west-1' };
 
 function micro(o: Partial<TempoMicroservicesOptions>, props: Partial<TempoChartProps> = {}): () => void {
   return () => new TempoChart(Testing.app(), 'tempo', {

@@ -37,15 +37,18 @@ export interface JaegerOnEksProps extends Omit<JaegerProps, 'storage' | 'service
   readonly clientSecurityGroups?: ec2.ISecurityGroup[];
   /**
    * Fine-grained access control only: the Kubernetes Secret (keys `username`,
-   * `password`) Jaeger reads. Not allowed with an IAM-only domain.
-   * @default '<name>-opensearch-credentials'
+   * `password`) Jaeger reads. Without `externalSecretStoreName` this is a reference
+   * to a Secret you create in the namespace; with it, the name of the Secret the
+   * `ExternalSecret` creates. A fine-grained domain needs one of the two: nothing
+   * else creates the credentials. Not allowed with an IAM-only domain.
+   * @default '<name>-opensearch-credentials' when `externalSecretStoreName` is set
    */
   readonly credentialsSecretName?: string;
   /**
    * Fine-grained access control only: name of an External Secrets Operator
    * `ClusterSecretStore` for AWS Secrets Manager. When set, an `ExternalSecret`
    * copies the domain's master user secret into `credentialsSecretName`.
-   * @default - you create the credentials Secret yourself
+   * @default - no ExternalSecret: `credentialsSecretName` must name a Secret you create
    */
   readonly externalSecretStoreName?: string;
 }
@@ -101,6 +104,11 @@ export class JaegerOnEks extends Construct {
       storage = JaegerStorage.opensearch({ serverUrls: [domain.url], sigv4: { region: Stack.of(this).region } });
       indexRotation = JaegerIndexRotation.daily({ indexCleaner: false });
     } else {
+      if (props.credentialsSecretName === undefined && props.externalSecretStoreName === undefined) {
+        throw configError(path, 'the domain uses fine-grained access control, so Jaeger needs basic-auth credentials, but nothing would create the Secret holding them',
+          props.credentialsSecretName, 'set externalSecretStoreName (an ExternalSecret copies the domain\'s master user secret from Secrets Manager), '
+          + 'or credentialsSecretName naming a Secret you create in the namespace with keys "username" and "password"');
+      }
       const secretName = props.credentialsSecretName ?? `${name}-opensearch-credentials`;
       validateDnsLabel(path, 'credentialsSecretName', secretName, 253);
       storage = JaegerStorage.opensearch({ serverUrls: [domain.url], basicAuth: { secretName } });

@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { configError } from '../core/errors';
-import { LIFECYCLE_SAFETY_MARGIN_DAYS, keyUnderPrefix, validateBucketPrefix } from '../core/tempo-bucket-layout';
+import { LIFECYCLE_SAFETY_MARGIN_DAYS, keyUnderPrefix, validateBucketName, validateBucketPrefix } from '../core/tempo-bucket-layout';
 import { ResolvedTenancy, TempoTenancyProps, resolveTempoTenancy } from '../core/tempo-tenancy';
 
 /** Props of {@link TempoBucket}. */
@@ -87,6 +87,7 @@ export class TempoBucket extends Construct {
     const path = this.node.path;
     this.tenancy = resolveTempoTenancy(path, props);
     this.prefix = validateBucketPrefix(path, 'prefix', props.prefix);
+    validateBucketName(path, 'bucketName', props.bucketName);
     const encryption = props.encryption ?? s3.BucketEncryption.S3_MANAGED;
     if (encryption !== s3.BucketEncryption.S3_MANAGED && encryption !== s3.BucketEncryption.KMS) {
       throw configError(path, 'encryption must be S3_MANAGED or KMS', encryption,

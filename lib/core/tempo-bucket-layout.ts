@@ -54,3 +54,25 @@ export function validateBucketPrefix(path: string, what: string, prefix: string 
   }
   return prefix;
 }
+
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const BUCKET_RESERVED_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'];
+const BUCKET_RESERVED_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'];
+
+/**
+ * Checks a general purpose S3 bucket name against the S3 naming rules (3-63 lowercase letters,
+ * digits, "." and "-", starting and ending with a letter or digit, no "..", not an IP address,
+ * no reserved prefix or suffix), so a name S3 would refuse fails at synth time rather than at
+ * deploy time, or, on the GitOps path, when Tempo first writes. Unresolved CDK tokens pass.
+ */
+export function validateBucketName(path: string, what: string, name: string | undefined): void {
+  if (name === undefined || typeof name !== 'string' || name.includes('${Token[')) return;
+  const suggestion = name.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/\.{2,}/g, '.').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '').slice(0, 63);
+  const fix = `use 3-63 lowercase letters, digits, "." and "-", starting and ending with a letter or digit${suggestion.length >= 3 && suggestion !== name ? `, e.g. "${suggestion}"` : ', e.g. "acme-traces"'}`;
+  if (!BUCKET_NAME.test(name) || name.includes('..')) {
+    throw configError(path, `${what} is not a valid S3 bucket name`, name, fix);
+  }
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) throw configError(path, `${what} must not look like an IP address`, name, fix);
+  const reserved = BUCKET_RESERVED_PREFIXES.find((p) => name.startsWith(p)) ?? BUCKET_RESERVED_SUFFIXES.find((s) => name.endsWith(s));
+  if (reserved) throw configError(path, `${what} uses "${reserved}", which S3 reserves`, name, 'choose a name without it, e.g. "acme-traces"');
+}

@@ -1,5 +1,5 @@
 import { configError } from '../core/errors';
-import { validateDnsLabel } from '../core/names';
+import { validateDnsLabel, validateLabels } from '../core/names';
 import { TEMPO_HTTP_PORT, TEMPO_RECEIVER_PORTS } from '../core/tempo-ports';
 import { COLLECTOR_PORTS } from '../render/collector-config';
 import { JAEGER_QUERY_HTTP } from '../render/jaeger-ports';
@@ -7,9 +7,14 @@ import type { TracingCollector } from './collector/collector';
 import type { Jaeger } from './jaeger';
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const ACM_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[A-Za-z0-9-]+$/;
+
+/**
+ * The factories below never throw: they keep what they were given, and the TracingIngress that
+ * uses them checks it (`_validate`) so every error names the construct path, never a factory.
+ */
+type Check = (path: string) => void;
 
 export function validateSecretName(path: string, what: string, name: string): void {
   if (!name || name.length > 253 || !DNS_SUBDOMAIN.test(name)) {
@@ -77,37 +82,44 @@ export interface AwsLoadBalancerIngressOptions {
 export class IngressController {
   /** ingress-nginx: TLS from a Secret (cert-manager or existing), basic auth and OAuth2 proxy through auth annotations, gRPC through `backend-protocol: GRPC`. */
   public static nginx(options: NginxIngressOptions = {}): IngressController {
-    const path = 'IngressController.nginx';
-    const className = options.className ?? 'nginx';
-    validateDnsLabel(path, 'className', className);
-    const namespace = options.namespace ?? 'ingress-nginx';
-    validateDnsLabel(path, 'namespace', namespace);
-    const podLabels = options.podLabels ?? { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' };
-    if (Object.keys(podLabels).length === 0) {
-      throw configError(path, 'podLabels is empty, so the NetworkPolicy would admit every pod of the controller namespace', podLabels,
-        'pass the labels of the controller pods, e.g. { "app.kubernetes.io/name": "ingress-nginx" }');
-    }
-    return new IngressController('nginx', className, { namespace, podLabels }, undefined);
+    const className = options?.className ?? 'nginx';
+    const namespace = options?.namespace ?? 'ingress-nginx';
+    const podLabels = options?.podLabels ?? { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' };
+    return new IngressController('nginx', className, { namespace, podLabels: { ...podLabels } }, undefined, (path) => {
+      validateDnsLabel(path, 'controller className', className);
+      validateDnsLabel(path, 'controller namespace', namespace);
+      if (typeof podLabels !== 'object' || podLabels === null || Object.keys(podLabels).length === 0) {
+        throw configError(path, 'controller podLabels is empty, so the NetworkPolicy would admit every pod of the controller namespace', podLabels,
+          'pass the labels of the controller pods, e.g. { "app.kubernetes.io/name": "ingress-nginx" }');
+      }
+      validateLabels(path, 'controller podLabels', podLabels);
+    });
   }
 
   /** AWS Load Balancer Controller: an ALB with an ACM certificate, target type `ip`. */
   public static awsLoadBalancer(options: AwsLoadBalancerIngressOptions): IngressController {
-    const path = 'IngressController.awsLoadBalancer';
-    const className = options.className ?? 'alb';
-    validateDnsLabel(path, 'className', className);
-    if (!options.vpcCidrs || options.vpcCidrs.length === 0) {
-      throw configError(path, 'vpcCidrs is empty; the ALB reaches pods from addresses in the VPC, so the NetworkPolicies need them', options.vpcCidrs,
-        'pass the VPC CIDR blocks, e.g. ["10.0.0.0/16"]');
-    }
-    options.vpcCidrs.forEach((c, i) => validateCidr(path, `vpcCidrs[${i}]`, c));
-    if (options.groupName !== undefined && (options.groupName.length > 63 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(options.groupName))) {
-      throw configError(path, 'groupName is not a valid ALB group name', options.groupName, 'use up to 63 lowercase letters, digits, "-" and "."');
-    }
+    const className = options?.className ?? 'alb';
+    const vpcCidrs = Array.isArray(options?.vpcCidrs) ? [...options.vpcCidrs] : [];
+    const groupName = options?.groupName;
+    const sslPolicy = options?.sslPolicy ?? 'ELBSecurityPolicy-TLS13-1-2-2021-06';
     return new IngressController('alb', className, undefined, {
-      vpcCidrs: [...options.vpcCidrs],
-      internetFacing: options.internetFacing ?? false,
-      groupName: options.groupName,
-      sslPolicy: options.sslPolicy ?? 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+      vpcCidrs,
+      internetFacing: options?.internetFacing ?? false,
+      groupName,
+      sslPolicy,
+    }, (path) => {
+      validateDnsLabel(path, 'controller className', className);
+      if (vpcCidrs.length === 0) {
+        throw configError(path, 'controller vpcCidrs is empty; the ALB reaches pods from addresses in the VPC, so the NetworkPolicies need them', options?.vpcCidrs,
+          'pass the VPC CIDR blocks, e.g. ["10.0.0.0/16"]');
+      }
+      vpcCidrs.forEach((c, i) => validateCidr(path, `controller vpcCidrs[${i}]`, c));
+      if (groupName !== undefined && (typeof groupName !== 'string' || groupName.length > 63 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(groupName))) {
+        throw configError(path, 'controller groupName is not a valid ALB group name', groupName, 'use up to 63 lowercase letters, digits, "-" and "."');
+      }
+      if (typeof sslPolicy !== 'string' || !/^ELBSecurityPolicy-[A-Za-z0-9-]+$/.test(sslPolicy)) {
+        throw configError(path, 'controller sslPolicy is not an ELB security policy name', sslPolicy, 'use e.g. "ELBSecurityPolicy-TLS13-1-2-2021-06" (the default)');
+      }
     });
   }
 
@@ -116,24 +128,29 @@ export class IngressController {
     public readonly className: string,
     /** @internal */ public readonly nginxOptions: { namespace: string; podLabels: Record<string, string> } | undefined,
     /** @internal */ public readonly albOptions: { vpcCidrs: string[]; internetFacing: boolean; groupName?: string; sslPolicy: string } | undefined,
+    private readonly check: Check,
   ) {}
+
+  /** @internal Throws, naming `path`, when the options given to the factory are not usable. */
+  public _validate(path: string): void { this.check(path); }
 }
 
 /** A cert-manager issuer. */
 export class CertificateIssuer {
   /** A cluster-scoped `ClusterIssuer`, e.g. `letsencrypt-prod`. */
   public static clusterIssuer(name: string): CertificateIssuer {
-    validateSecretName('CertificateIssuer.clusterIssuer', 'name', name);
     return new CertificateIssuer('ClusterIssuer', name);
   }
 
   /** A namespaced `Issuer` in the Ingress's namespace. */
   public static issuer(name: string): CertificateIssuer {
-    validateSecretName('CertificateIssuer.issuer', 'name', name);
     return new CertificateIssuer('Issuer', name);
   }
 
   private constructor(public readonly kind: 'ClusterIssuer' | 'Issuer', public readonly name: string) {}
+
+  /** @internal */
+  public _validate(path: string): void { validateSecretName(path, `tls ${this.kind} name`, this.name); }
 }
 
 /** Options of {@link IngressTls.certManager}. */
@@ -156,23 +173,27 @@ export interface CertManagerTlsOptions {
 export class IngressTls {
   /** cert-manager issues the certificate into a Secret (nginx). */
   public static certManager(options: CertManagerTlsOptions): IngressTls {
-    if (!options?.issuer) throw configError('IngressTls.certManager', 'issuer is required', options?.issuer, 'pass CertificateIssuer.clusterIssuer("letsencrypt-prod") or CertificateIssuer.issuer(...)');
-    if (options.secretName !== undefined) validateSecretName('IngressTls.certManager', 'secretName', options.secretName);
-    return new IngressTls('cert-manager', options.secretName, options.issuer, options.viaIngressAnnotation ?? false, undefined);
+    return new IngressTls('cert-manager', options?.secretName, options?.issuer, options?.viaIngressAnnotation ?? false, undefined, (path) => {
+      if (!(options?.issuer instanceof CertificateIssuer)) {
+        throw configError(path, 'tls issuer is required', options?.issuer, 'pass IngressTls.certManager({ issuer: CertificateIssuer.clusterIssuer("letsencrypt-prod") })');
+      }
+      options.issuer._validate(path);
+      if (options.secretName !== undefined) validateSecretName(path, 'tls secretName', options.secretName);
+    });
   }
 
   /** A TLS Secret that already exists in the namespace (nginx). */
   public static existingSecret(secretName: string): IngressTls {
-    validateSecretName('IngressTls.existingSecret', 'secretName', secretName);
-    return new IngressTls('secret', secretName, undefined, false, undefined);
+    return new IngressTls('secret', secretName, undefined, false, undefined, (path) => validateSecretName(path, 'tls secretName', secretName));
   }
 
   /** An ACM certificate on the ALB listener (AWS Load Balancer Controller). */
   public static acm(certificateArn: string): IngressTls {
-    if (!ACM_ARN.test(certificateArn ?? '')) {
-      throw configError('IngressTls.acm', 'not an ACM certificate ARN', certificateArn, 'use "arn:aws:acm:<region>:<account>:certificate/<id>"');
-    }
-    return new IngressTls('acm', undefined, undefined, false, certificateArn);
+    return new IngressTls('acm', undefined, undefined, false, certificateArn, (path) => {
+      if (typeof certificateArn !== 'string' || (!ACM_ARN.test(certificateArn) && !certificateArn.includes('${Token['))) {
+        throw configError(path, 'tls certificateArn is not an ACM certificate ARN', certificateArn, 'use "arn:aws:acm:<region>:<account>:certificate/<id>"');
+      }
+    });
   }
 
   private constructor(
@@ -181,7 +202,11 @@ export class IngressTls {
     public readonly issuer: CertificateIssuer | undefined,
     public readonly viaIngressAnnotation: boolean,
     public readonly certificateArn: string | undefined,
+    private readonly check: Check,
   ) {}
+
+  /** @internal Throws, naming `path`, when the options given to the factory are not usable. */
+  public _validate(path: string): void { this.check(path); }
 }
 
 /** Options of {@link IngressAuth.basicAuth}. */
@@ -225,41 +250,52 @@ export interface AlbOidcOptions {
 export class IngressAuth {
   /** HTTP basic auth by ingress-nginx against an htpasswd Secret. Works for browsers, Grafana and OTLP senders (collector `basicauth` extension). */
   public static basicAuth(options: BasicAuthOptions): IngressAuth {
-    validateSecretName('IngressAuth.basicAuth', 'secretName', options?.secretName);
-    const realm = options.realm ?? 'Tracing';
-    if (/["\n]/.test(realm)) throw configError('IngressAuth.basicAuth', 'realm must not contain quotes or newlines', realm, 'use plain text, e.g. "Tracing"');
-    return new IngressAuth('basic', { secretName: options.secretName, realm });
+    const realm = options?.realm ?? 'Tracing';
+    return new IngressAuth('basic', { secretName: options?.secretName, realm }, (path) => {
+      validateSecretName(path, 'auth secretName', options?.secretName);
+      if (typeof realm !== 'string' || realm.trim() === '' || /["\n\r]/.test(realm)) {
+        throw configError(path, 'auth realm must be plain text without quotes or newlines', realm, 'use plain text, e.g. "Tracing"');
+      }
+    });
   }
 
   /** An OAuth2 proxy (oauth2-proxy) checked by ingress-nginx's `auth-url`, with `auth-signin` for browsers. */
   public static oauth2Proxy(options: OAuth2ProxyOptions): IngressAuth {
-    const path = 'IngressAuth.oauth2Proxy';
-    if (!/^https?:\/\/[^\s/]+/.test(options?.authUrl ?? '')) {
-      throw configError(path, 'authUrl is not an http(s) URL', options?.authUrl, 'use the proxy\'s check endpoint, e.g. "http://oauth2-proxy.auth.svc.cluster.local/oauth2/auth"');
-    }
-    if (!/^https:\/\/[^\s/]+/.test(options.signinUrl ?? '')) {
-      throw configError(path, 'signinUrl must be an https URL (the sign-in flow carries session cookies)', options.signinUrl,
-        'use e.g. "https://auth.example.com/oauth2/start?rd=$scheme://$host$escaped_request_uri"');
-    }
-    const responseHeaders = options.responseHeaders ?? ['X-Auth-Request-User', 'X-Auth-Request-Email'];
-    for (const h of responseHeaders) {
-      if (!/^[A-Za-z0-9-]+$/.test(h)) throw configError(path, 'responseHeaders holds an invalid header name', h, 'use names such as "X-Auth-Request-User"');
-    }
-    return new IngressAuth('oauth2', { authUrl: options.authUrl, signinUrl: options.signinUrl, responseHeaders: responseHeaders.join(',') });
+    const responseHeaders = options?.responseHeaders ?? ['X-Auth-Request-User', 'X-Auth-Request-Email'];
+    return new IngressAuth('oauth2', {
+      authUrl: options?.authUrl, signinUrl: options?.signinUrl, responseHeaders: Array.isArray(responseHeaders) ? responseHeaders.join(',') : '',
+    }, (path) => {
+      if (typeof options?.authUrl !== 'string' || !/^https?:\/\/[^\s/]+\S*$/.test(options.authUrl)) {
+        throw configError(path, 'auth authUrl is not an http(s) URL', options?.authUrl, 'use the proxy\'s check endpoint, e.g. "http://oauth2-proxy.auth.svc.cluster.local/oauth2/auth"');
+      }
+      if (typeof options.signinUrl !== 'string' || !/^https:\/\/[^\s/]+\S*$/.test(options.signinUrl)) {
+        throw configError(path, 'auth signinUrl must be an https URL (the sign-in flow carries session cookies)', options.signinUrl,
+          'use e.g. "https://auth.example.com/oauth2/start?rd=$scheme://$host$escaped_request_uri"');
+      }
+      if (!Array.isArray(responseHeaders) || responseHeaders.length === 0) {
+        throw configError(path, 'auth responseHeaders is empty', responseHeaders, 'leave it out for ["X-Auth-Request-User", "X-Auth-Request-Email"]');
+      }
+      for (const h of responseHeaders) {
+        if (typeof h !== 'string' || !/^[A-Za-z0-9-]+$/.test(h)) throw configError(path, 'auth responseHeaders holds an invalid header name', h, 'use names such as "X-Auth-Request-User"');
+      }
+    });
   }
 
   /** OIDC login by the ALB itself (AWS Load Balancer Controller). Browser endpoints only. */
   public static albOidc(options: AlbOidcOptions): IngressAuth {
-    const path = 'IngressAuth.albOidc';
-    for (const key of ['issuer', 'authorizationEndpoint', 'tokenEndpoint', 'userInfoEndpoint'] as const) {
-      if (!/^https:\/\/[^\s/]+/.test(options?.[key] ?? '')) throw configError(path, `${key} must be an https URL`, options?.[key], 'copy it from your identity provider\'s OIDC discovery document');
-    }
-    validateSecretName(path, 'secretName', options.secretName);
     return new IngressAuth('alb-oidc', {
       idp: JSON.stringify({
-        issuer: options.issuer, authorizationEndpoint: options.authorizationEndpoint, tokenEndpoint: options.tokenEndpoint,
-        userInfoEndpoint: options.userInfoEndpoint, secretName: options.secretName,
+        issuer: options?.issuer, authorizationEndpoint: options?.authorizationEndpoint, tokenEndpoint: options?.tokenEndpoint,
+        userInfoEndpoint: options?.userInfoEndpoint, secretName: options?.secretName,
       }),
+    }, (path) => {
+      for (const key of ['issuer', 'authorizationEndpoint', 'tokenEndpoint', 'userInfoEndpoint'] as const) {
+        const url = options?.[key];
+        if (typeof url !== 'string' || !/^https:\/\/[^\s/]+\S*$/.test(url)) {
+          throw configError(path, `auth ${key} must be an https URL`, url, 'copy it from your identity provider\'s OIDC discovery document');
+        }
+      }
+      validateSecretName(path, 'auth secretName', options.secretName);
     });
   }
 
@@ -268,14 +304,22 @@ export class IngressAuth {
    * reachable only from a VPN). The reason is recorded on the Ingress.
    */
   public static unauthenticated(reason: string): IngressAuth {
-    if (typeof reason !== 'string' || reason.trim().length < 10) {
-      throw configError('IngressAuth.unauthenticated', 'a reason of at least 10 characters is required for exposing an endpoint without authentication', reason,
-        'say why this is safe, e.g. "internal ALB, reachable only through the corporate VPN"');
-    }
-    return new IngressAuth('none', { reason: reason.trim() });
+    return new IngressAuth('none', { reason: typeof reason === 'string' ? reason.trim() : reason }, (path) => {
+      if (typeof reason !== 'string' || reason.trim().length < 10 || /[\n\r]/.test(reason.trim())) {
+        throw configError(path, 'auth is IngressAuth.unauthenticated without a reason: one line of at least 10 characters is required for exposing an endpoint without authentication', reason,
+          'say why this is safe, e.g. IngressAuth.unauthenticated("internal ALB, reachable only through the corporate VPN")');
+      }
+    });
   }
 
-  private constructor(/** @internal */ public readonly kind: 'basic' | 'oauth2' | 'alb-oidc' | 'none', /** @internal */ public readonly settings: Record<string, string>) {}
+  private constructor(
+    /** @internal */ public readonly kind: 'basic' | 'oauth2' | 'alb-oidc' | 'none',
+    /** @internal */ public readonly settings: Record<string, string>,
+    private readonly check: Check,
+  ) {}
+
+  /** @internal Throws, naming `path`, when the options given to the factory are not usable. */
+  public _validate(path: string): void { this.check(path); }
 }
 
 /** What the Tempo query ingress needs of a Tempo; the `Tempo` construct satisfies it. */
@@ -375,7 +419,7 @@ export class IngressBackend {
    * datasource streaming for a Grafana that comes through this route.
    */
   public static tempoQueryApi(tempo: ITempoService): IngressBackend {
-    return new IngressBackend({
+    return new IngressBackend(() => undefined, {
       defaultName: `${tempo.name}-query`, serviceName: tempo.name, namespace: tempo.namespace, port: TEMPO_HTTP_PORT, selector: tempo.selector,
       paths: ['/api'], grpc: false, browser: false, healthCheckPort: TEMPO_HTTP_PORT, healthCheckPath: '/ready', readTimeoutSeconds: 300,
     });
@@ -383,12 +427,13 @@ export class IngressBackend {
 
   /** Jaeger's UI and HTTP query API on one port. */
   public static jaegerUi(jaeger: IJaegerQueryService): IngressBackend {
-    checkPort('IngressBackend.jaegerUi', 'queryUiPort', jaeger.queryUiPort);
     const basePath = jaeger.basePath ?? '/';
-    if (!/^\/[A-Za-z0-9._~\-/]*$/.test(basePath)) {
-      throw configError('IngressBackend.jaegerUi', 'basePath must be a URL path starting with "/"', basePath, 'use e.g. "/" or "/jaeger"');
-    }
-    return new IngressBackend({
+    return new IngressBackend((path) => {
+      checkPort(path, 'backend queryUiPort', jaeger.queryUiPort);
+      if (typeof basePath !== 'string' || !/^\/[A-Za-z0-9._~\-/]*$/.test(basePath)) {
+        throw configError(path, 'backend basePath must be a URL path starting with "/"', basePath, 'use e.g. "/" or "/jaeger"');
+      }
+    }, {
       defaultName: `${jaeger.queryServiceName}-ui`, serviceName: jaeger.queryServiceName, namespace: jaeger.namespace, port: jaeger.queryUiPort,
       selector: jaeger.querySelector, paths: [basePath], grpc: false, browser: true, healthCheckPort: jaeger.queryUiPort, healthCheckPath: basePath,
       readTimeoutSeconds: 300,
@@ -397,8 +442,7 @@ export class IngressBackend {
 
   /** OTLP over HTTP (`/v1/traces`) for senders outside the cluster. */
   public static otlpHttp(receiver: IOtlpReceiverService): IngressBackend {
-    checkPort('IngressBackend.otlpHttp', 'otlpHttpPort', receiver.otlpHttpPort);
-    return new IngressBackend({
+    return new IngressBackend((path) => checkPort(path, 'backend otlpHttpPort', receiver.otlpHttpPort), {
       defaultName: `${receiver.serviceName}-otlp-http`, serviceName: receiver.serviceName, namespace: receiver.namespace, port: receiver.otlpHttpPort,
       selector: receiver.selector, paths: ['/v1/traces'], grpc: false, browser: false,
       healthCheckPort: receiver.healthCheckPort, healthCheckPath: receiver.healthCheckPath, bodySize: '16m',
@@ -407,8 +451,7 @@ export class IngressBackend {
 
   /** OTLP over gRPC (the trace service only) for senders outside the cluster. */
   public static otlpGrpc(receiver: IOtlpReceiverService): IngressBackend {
-    checkPort('IngressBackend.otlpGrpc', 'otlpGrpcPort', receiver.otlpGrpcPort);
-    return new IngressBackend({
+    return new IngressBackend((path) => checkPort(path, 'backend otlpGrpcPort', receiver.otlpGrpcPort), {
       defaultName: `${receiver.serviceName}-otlp-grpc`, serviceName: receiver.serviceName, namespace: receiver.namespace, port: receiver.otlpGrpcPort,
       selector: receiver.selector, paths: ['/opentelemetry.proto.collector.trace.v1.TraceService'], grpc: true, browser: false,
       // The ALB probes gRPC targets itself (an unimplemented method answers code 12, its default success code).
@@ -416,18 +459,21 @@ export class IngressBackend {
     });
   }
 
-  private constructor(/** @internal */ public readonly resolved: ResolvedBackend) {
-    const path = 'IngressBackend';
-    validateDnsLabel(path, 'service name', resolved.serviceName);
-    validateDnsLabel(path, 'namespace', resolved.namespace);
-    if (Object.keys(resolved.selector).length === 0) {
+  private constructor(private readonly check: Check, /** @internal */ public readonly resolved: ResolvedBackend) {}
+
+  /** @internal Throws, naming `path`, when the service given to the factory is not usable. */
+  public _validate(path: string): void {
+    this.check(path);
+    const resolved = this.resolved;
+    validateDnsLabel(path, 'backend service name', resolved.serviceName);
+    validateDnsLabel(path, 'backend namespace', resolved.namespace);
+    if (typeof resolved.selector !== 'object' || resolved.selector === null || Object.keys(resolved.selector).length === 0) {
       throw configError(path, 'the backend\'s pod selector is empty, so its NetworkPolicy would open every pod in the namespace', resolved.selector, 'pass the labels of the backend pods');
     }
-    for (const [k, v] of Object.entries(resolved.selector)) {
-      if (v.length > 63 || !LABEL_VALUE.test(v)) throw configError(path, 'the backend\'s pod selector holds an invalid label value', { [k]: v }, 'use Kubernetes label values');
-    }
+    validateLabels(path, 'backend pod selector', resolved.selector);
   }
 }
+
 
 function checkPort(path: string, what: string, port: number): void {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw configError(path, `${what} is not a TCP port`, port, 'use 1-65535');

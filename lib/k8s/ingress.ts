@@ -62,7 +62,21 @@ export class TracingIngress extends Construct {
       throw configError(path, 'no authentication choice: nothing is exposed without one', props.auth,
         'pass auth: IngressAuth.basicAuth(...), IngressAuth.oauth2Proxy(...), IngressAuth.albOidc(...) or IngressAuth.unauthenticated("why this is safe")');
     }
-    if (!props.tls) throw configError(path, 'no TLS choice', props.tls, 'pass tls: IngressTls.certManager(...), IngressTls.existingSecret(...) or IngressTls.acm(...)');
+    if (!(props.auth instanceof IngressAuth)) {
+      throw configError(path, 'auth is not an IngressAuth', props.auth, 'pass auth: IngressAuth.basicAuth(...), IngressAuth.oauth2Proxy(...), IngressAuth.albOidc(...) or IngressAuth.unauthenticated("why this is safe")');
+    }
+    if (!(props.tls instanceof IngressTls)) throw configError(path, 'no TLS choice', props.tls, 'pass tls: IngressTls.certManager(...), IngressTls.existingSecret(...) or IngressTls.acm(...)');
+    if (!(props.controller instanceof IngressController)) {
+      throw configError(path, 'no ingress controller choice', props.controller, 'pass controller: IngressController.nginx() or IngressController.awsLoadBalancer({ vpcCidrs: [...] })');
+    }
+    if (!(props.backend instanceof IngressBackend)) {
+      throw configError(path, 'no backend', props.backend, 'pass backend: IngressBackend.tempoQueryApi(...), IngressBackend.jaegerUi(...), IngressBackend.otlpHttp(...) or IngressBackend.otlpGrpc(...)');
+    }
+    // The factories keep what they were given; their errors name this construct.
+    props.controller._validate(path);
+    props.tls._validate(path);
+    props.auth._validate(path);
+    props.backend._validate(path);
     const backend: ResolvedBackend = props.backend.resolved;
     const controller = props.controller;
     const namespace = Chart.of(this).namespace;
@@ -99,6 +113,11 @@ export class TracingIngress extends Construct {
     if (auth.kind === 'alb-oidc' && !backend.browser) {
       throw configError(path, `${backend.defaultName} is used by programs (Grafana, OTLP senders), which cannot follow an OIDC login redirect`, auth.kind,
         'use IngressAuth.basicAuth(...) with ingress-nginx, or IngressAuth.unauthenticated(...) on an internal load balancer');
+    }
+    if (auth.kind === 'none' && controller.kind === 'alb' && controller.albOptions!.internetFacing) {
+      throw configError(path, `an internet-facing load balancer would expose ${backend.defaultName} to anyone on the internet without authentication`
+        + (backend.browser ? '' : (backend.paths[0] === '/api' ? ' (every trace could be read)' : ' (anyone could write spans)')), auth.settings.reason,
+        'keep the load balancer internal (internetFacing: false) and reach it through the VPN, or authenticate: IngressAuth.albOidc(...) for browsers, or IngressController.nginx() with IngressAuth.basicAuth(...) for programs');
     }
     if (props.hstsMaxAgeSeconds !== undefined) {
       if (controller.kind === 'nginx') {

@@ -88,6 +88,16 @@ export interface JaegerBackendOptions {
    * @default - system trust store for https URLs
    */
   readonly tls?: JaegerStorageTls;
+  /**
+   * Connect to an `https://` endpoint without credentials, on purpose, with the reason (at
+   * least 10 characters). A TLS-secured Elasticsearch or OpenSearch almost always requires
+   * authentication (ECK and security-enabled clusters reject anonymous requests; one that
+   * accepts them lets anyone who reaches it read and delete every trace), so `https` without
+   * `basicAuth` or `sigv4` is refused unless chosen here. The reason is recorded as the
+   * annotation `cdk-tracing/unauthenticated-storage-reason` on Jaeger's Deployments.
+   * @default - https endpoints need basicAuth or sigv4
+   */
+  readonly unauthenticatedReason?: string;
 }
 
 /** Options of {@link JaegerStorage.elasticsearch}. */
@@ -225,6 +235,8 @@ export interface ResolvedJaegerStorage {
   readonly cleanerSchedule: string;
   readonly rolloverSchedule: string;
   readonly managePolicy: boolean;
+  /** Why an https endpoint is used without credentials, when the user chose so. */
+  readonly unauthenticatedReason?: string;
 }
 
 export interface JaegerStorageInput {
@@ -327,6 +339,31 @@ export function resolveJaegerStorage(path: string, input: JaegerStorageInput): R
       throw configError(path, 'basicAuth sets both username and usernameKey', o.basicAuth, 'give the user name literally (username) or as a Secret key (usernameKey), not both');
     }
   }
+  const hasCredentials = o.basicAuth !== undefined || o.sigv4 !== undefined;
+  if (o.basicAuth && https === false) {
+    throw configError(path, 'storage.basicAuth over plain http sends the password in clear text on every request', o.serverUrls,
+      'use https:// URLs (with tls.caSecretName for a CA inside the cluster, e.g. ECK\'s "<cluster>-es-http-certs-public")');
+  }
+  let unauthenticatedReason: string | undefined;
+  if (o.unauthenticatedReason !== undefined) {
+    if (typeof o.unauthenticatedReason !== 'string' || o.unauthenticatedReason.trim().length < 10) {
+      throw configError(path, 'storage.unauthenticatedReason must say, in at least 10 characters, why connecting without credentials is safe', o.unauthenticatedReason,
+        'give the reason, e.g. "dev cluster, security disabled, reachable only from this namespace"');
+    }
+    if (hasCredentials) {
+      throw configError(path, 'storage.unauthenticatedReason is set but credentials are given too', o.unauthenticatedReason,
+        'remove unauthenticatedReason (the credentials are used), or remove basicAuth/sigv4');
+    }
+    unauthenticatedReason = o.unauthenticatedReason.trim();
+  }
+  if (https && !hasCredentials && unauthenticatedReason === undefined) {
+    const outside = o.serverUrls.find((url) => !isUnresolved(url) && !inClusterHost(/^https?:\/\/([^/:\s]+)/.exec(url)![1]));
+    throw outside !== undefined
+      ? configError(path, 'storage is an https endpoint outside the cluster with no credentials: it rejects every request, or accepts anyone\'s', outside,
+        'set basicAuth (a Secret with the user and password), sigv4 for Amazon OpenSearch Service with IAM, or unauthenticatedReason: "why anonymous access is safe"')
+      : configError(path, 'storage trusts a CA (tls) for an https endpoint inside the cluster but gives no credentials, and a TLS-secured cluster (ECK) rejects anonymous requests',
+        o.serverUrls, 'set basicAuth, e.g. { secretName: "<cluster>-es-elastic-user", username: "elastic", passwordKey: "elastic" } for ECK, or unauthenticatedReason: "why anonymous access is safe"');
+  }
   if (storage.majorVersion !== undefined && storage.majorVersion !== 8 && storage.majorVersion !== 9) {
     throw configError(path, 'elasticsearch majorVersion must be 8 or 9 (Jaeger 2.20 supports Elasticsearch 8.19 and 9.x)', storage.majorVersion,
       'upgrade Elasticsearch, or set majorVersion: 8');
@@ -410,5 +447,6 @@ export function resolveJaegerStorage(path: string, input: JaegerStorageInput): R
     cleanerSchedule,
     rolloverSchedule,
     managePolicy: mode === 'lifecycle-policy' && (ro.managePolicy ?? true),
+    ...(unauthenticatedReason !== undefined ? { unauthenticatedReason } : {}),
   };
 }

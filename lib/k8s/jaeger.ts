@@ -3,7 +3,7 @@ import { Chart } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { configError } from '../core/errors';
-import { validateDnsLabel } from '../core/names';
+import { validateAnnotations, validateDnsLabel } from '../core/names';
 import { Retention } from '../core/retention';
 import { ResolvedSampling, TraceSampling } from '../core/sampling';
 import { IMAGES, versionOfImage } from '../core/versions';
@@ -69,6 +69,7 @@ export class Jaeger extends Construct {
     const logLevel = props.logLevel ?? 'info';
     if (!LOG_LEVELS.includes(logLevel)) throw configError(path, 'logLevel is not a Jaeger log level', logLevel, `use one of ${LOG_LEVELS.join(', ')}`);
 
+    validateAnnotations(path, 'serviceAccountAnnotations', props.serviceAccountAnnotations);
     this.resolved = resolveJaegerStorage(path, {
       storage: props.storage,
       retention: props.retention ?? Retention.days(7),

@@ -3,9 +3,9 @@ import { Chart } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { configError } from '../core/errors';
-import { validateDnsLabel } from '../core/names';
+import { validateAnnotations, validateDnsLabel } from '../core/names';
 import { ContainerResources, goMemLimit, parseMemoryBytes, validateResources } from '../core/quantities';
-import { validateBucketPrefix } from '../core/tempo-bucket-layout';
+import { validateBucketName, validateBucketPrefix } from '../core/tempo-bucket-layout';
 import { TEMPO_GRPC_PORT, TEMPO_HTTP_PORT, TEMPO_MEMBERLIST_PORT, TEMPO_RECEIVER_PORTS, TempoReceiverPort } from '../core/tempo-ports';
 import { ResolvedTenancy, TempoTenancyProps, resolveTempoTenancy } from '../core/tempo-tenancy';
 import { IMAGES, versionOfImage } from '../core/versions';
@@ -207,6 +207,7 @@ export class Tempo extends Construct {
     if (!LOG_LEVELS.includes(logLevel)) {
       throw configError(path, 'logLevel is not a Tempo log level', logLevel, `use one of ${LOG_LEVELS.join(', ')}`);
     }
+    validateAnnotations(path, 'serviceAccountAnnotations', props.serviceAccountAnnotations);
     this.tenancy = resolveTempoTenancy(path, props);
     const storage = resolveStorage(path, props.storage);
     const metricsGenerator = resolveMetricsGenerator(path, props.metricsGenerator);
@@ -457,6 +458,7 @@ export class Tempo extends Construct {
 function resolveStorage(path: string, storage: TempoS3StorageProps) {
   const prefix = validateBucketPrefix(path, 'storage.prefix', storage.prefix);
   if (!storage.bucketName) throw configError(path, 'storage.bucketName is empty', storage.bucketName, 'pass the bucket name');
+  validateBucketName(path, 'storage.bucketName', storage.bucketName);
   if (!storage.region) throw configError(path, 'storage.region is empty', storage.region, 'pass the bucket region, e.g. "eu-west-1"');
   if (storage.endpoint !== undefined && /^[a-z]+:\/\//i.test(storage.endpoint)) {
     throw configError(path, 'storage.endpoint must be a host without scheme', storage.endpoint,

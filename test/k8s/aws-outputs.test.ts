@@ -12,7 +12,7 @@ describe('AWS values for GitOps charts', () => {
   });
 
   test('reads a small values file', () => {
-    expect(tempoAwsValuesFrom({ bucketName: 'b', region: 'us-east-1', prefix: 'tempo' }, 'v.json')).toEqual({ bucketName: 'b', region: 'us-east-1', prefix: 'tempo', roleArn: undefined });
+    expect(tempoAwsValuesFrom({ bucketName: 'tempo-traces', region: 'us-east-1', prefix: 'tempo' }, 'v.json')).toEqual({ bucketName: 'tempo-traces', region: 'us-east-1', prefix: 'tempo', roleArn: undefined });
   });
 
   test('several stacks need a stack name; a custom output prefix is honoured', () => {
@@ -27,7 +27,7 @@ describe('AWS values for GitOps charts', () => {
   });
 
   test('missing region and unreadable files are clear errors', () => {
-    expect(() => tempoAwsValuesFrom({ bucketName: 'b' }, 'v.json')).toThrow(/\[v\.json\] the bucket region is missing/);
+    expect(() => tempoAwsValuesFrom({ bucketName: 'tempo-traces' }, 'v.json')).toThrow(/\[v\.json\] the bucket region is missing/);
     expect(() => readTempoAwsValues('/nonexistent/outputs.json')).toThrow(/\[\/nonexistent\/outputs\.json\] cannot read AWS values/);
   });
 });

@@ -13,7 +13,7 @@ const REMOTE_WRITE = 'http://prometheus-operated.monitoring.svc.cluster.local:90
 
 function tempoIn(app: App, extra: Record<string, unknown> = {}) {
   return new TempoChart(app, 'tempo', {
-    namespace: 'tracing', storage: { bucketName: 'b', region: 'eu-west-1' },
+    namespace: 'tracing', storage: { bucketName: 'tempo-traces', region: 'eu-west-1' },
     metricsGenerator: { remoteWriteUrl: REMOTE_WRITE }, ...extra,
   }).tempo;
 }

@@ -3,13 +3,14 @@ import {
   CertificateIssuer, IngressAuth, IngressBackend, IngressController, IngressTls, JaegerChart, JaegerIndexRotation, JaegerQuery, JaegerStorage, OtlpReceiver,
   TempoChart, TracingIngress, TracingIngressProps,
 } from '../../lib/k8s';
+import { expectConfigError } from '../helpers/errors';
 import { K8sObject } from '../helpers/schema';
 import { findObject, synthChart } from '../helpers/synth';
 import { expectValidObjects } from './grafana-test-helpers';
 
 function setup(): { app: App; chart: Chart; tempo: any } {
   const app = Testing.app();
-  const tempo = new TempoChart(app, 'tempo', { namespace: 'tracing', storage: { bucketName: 'b', region: 'eu-west-1' } }).tempo;
+  const tempo = new TempoChart(app, 'tempo', { namespace: 'tracing', storage: { bucketName: 'tempo-traces', region: 'eu-west-1' } }).tempo;
   const chart = new Chart(app, 'ingress', { namespace: 'tracing', disableResourceNameHashes: true });
   return { app, chart, tempo };
 }
@@ -167,15 +168,37 @@ describe('TracingIngress', () => {
     expect(() => synthWith((tempo) => [make(tempo)])).toThrow(message);
   });
 
-  test.each<[string, () => unknown, RegExp]>([
-    ['unauthenticated without a reason', () => IngressAuth.unauthenticated(''), /a reason of at least 10 characters is required/],
-    ['sign-in over plain HTTP', () => IngressAuth.oauth2Proxy({ authUrl: 'http://oauth2-proxy/oauth2/auth', signinUrl: 'http://auth.example.com/start' }), /signinUrl must be an https URL/],
-    ['basic auth secret name', () => IngressAuth.basicAuth({ secretName: 'Basic_Auth' }), /secretName is not a Kubernetes Secret name \(got "Basic_Auth"\)/],
-    ['ALB without VPC CIDRs', () => IngressController.awsLoadBalancer({ vpcCidrs: [] }), /vpcCidrs is empty/],
-    ['ALB with a bad CIDR', () => IngressController.awsLoadBalancer({ vpcCidrs: ['10.0.0.0/33'] }), /vpcCidrs\[0\] is not an IPv4 CIDR block/],
-    ['not an ACM ARN', () => IngressTls.acm('arn:aws:iam::123456789012:server-certificate/x'), /not an ACM certificate ARN/],
-    ['nginx without pod labels', () => IngressController.nginx({ podLabels: {} }), /podLabels is empty/],
-  ])('bad input: %s', (_n, fn, message) => {
-    expect(fn).toThrow(message);
+  // Factories never throw: the Ingress that uses them reports the problem under its own path (never "[IngressAuth.unauthenticated]").
+  const alb = (o: Partial<Parameters<typeof IngressController.awsLoadBalancer>[0]> = {}) => IngressController.awsLoadBalancer({ vpcCidrs: ['10.0.0.0/16'], ...o });
+  const otlpOnAlb = (tempo: any, internetFacing: boolean): Partial<TracingIngressProps> => ({
+    host: 'otlp.example.com', backend: IngressBackend.otlpGrpc(OtlpReceiver.fromTempo(tempo)), controller: alb({ internetFacing }), tls: IngressTls.acm(ALB_ARN),
+    auth: IngressAuth.unauthenticated('senders are other services in our own VPC'),
+  });
+  test.each<[string, (tempo: any) => Partial<TracingIngressProps>, RegExp, string, RegExp]>([
+    ['unauthenticated without a reason', () => ({ auth: IngressAuth.unauthenticated('') }), /auth is IngressAuth.unauthenticated without a reason/, '""', /say why this is safe/],
+    ['sign-in over plain HTTP', () => ({ auth: IngressAuth.oauth2Proxy({ authUrl: 'http://oauth2-proxy/oauth2/auth', signinUrl: 'http://auth.example.com/start' }) }),
+      /auth signinUrl must be an https URL/, '"http://auth.example.com/start"', /use e\.g\. "https:/],
+    ['basic auth secret name', () => ({ auth: IngressAuth.basicAuth({ secretName: 'Basic_Auth' }) }), /auth secretName is not a Kubernetes Secret name/, '"Basic_Auth"', /lowercase/],
+    ['ALB without VPC CIDRs', () => ({ controller: alb({ vpcCidrs: [] }), tls: IngressTls.acm(ALB_ARN) }), /controller vpcCidrs is empty/, '[]', /VPC CIDR/],
+    ['ALB with a bad CIDR', () => ({ controller: alb({ vpcCidrs: ['10.0.0.0/33'] }), tls: IngressTls.acm(ALB_ARN) }), /controller vpcCidrs\[0\] is not an IPv4 CIDR block/, '"10.0.0.0/33"', /10\.0\.0\.0\/16/],
+    ['not an ACM ARN', () => ({ controller: alb(), tls: IngressTls.acm('arn:aws:iam::123456789012:server-certificate/x') }), /tls certificateArn is not an ACM certificate ARN/,
+      '"arn:aws:iam::123456789012:server-certificate/x"', /arn:aws:acm:/],
+    ['nginx without pod labels', () => ({ controller: IngressController.nginx({ podLabels: {} }) }), /controller podLabels is empty/, '{}', /labels of the controller pods/],
+    ['issuer name', () => ({ tls: IngressTls.certManager({ issuer: CertificateIssuer.clusterIssuer('Lets_Encrypt') }) }), /tls ClusterIssuer name is not a Kubernetes Secret name/, '"Lets_Encrypt"', /lowercase/],
+    ['unauthenticated OTLP on an internet-facing ALB', (tempo) => otlpOnAlb(tempo, true),
+      /an internet-facing load balancer would expose tempo-otlp-grpc to anyone on the internet without authentication \(anyone could write spans\)/,
+      '"senders are other services in our own VPC"', /keep the load balancer internal \(internetFacing: false\)/],
+    ['unauthenticated query API on an internet-facing ALB', () => ({
+      controller: alb({ internetFacing: true }), tls: IngressTls.acm(ALB_ARN), auth: IngressAuth.unauthenticated('grafana cloud needs to reach it'),
+    }), /would expose tempo-query to anyone on the internet without authentication \(every trace could be read\)/, '"grafana cloud needs to reach it"', /internetFacing: false/],
+  ])('bad input names the Ingress path, the value and the fix: %s', (_n, make, problem, value, fix) => {
+    expectConfigError(() => synthWith((tempo) => [make(tempo)]), 'ingress/Ingress0', problem, value, fix);
+  });
+
+  test('unauthenticated OTLP on an internal ALB is a recorded choice', () => {
+    const objects = synthWith((tempo) => [otlpOnAlb(tempo, false)]);
+    const ing = objects.find((o) => o.kind === 'Ingress') as any;
+    expect(ing.metadata.annotations['alb.ingress.kubernetes.io/scheme']).toBe('internal');
+    expect(ing.metadata.annotations['cdk-tracing/unauthenticated-reason']).toBe('senders are other services in our own VPC');
   });
 });

@@ -26,7 +26,12 @@ export interface ServerDeploymentOptions {
 
 export function serverDeployment(ctx: JaegerContext, id: string, o: ServerDeploymentOptions): k8s.KubeDeployment {
   return new k8s.KubeDeployment(ctx.scope, id, {
-    metadata: { name: o.role.name, labels: o.role.labels },
+    metadata: {
+      name: o.role.name,
+      labels: o.role.labels,
+      // A recorded choice: the storage is used without credentials on purpose.
+      ...(ctx.resolved.unauthenticatedReason !== undefined ? { annotations: { 'cdk-tracing/unauthenticated-storage-reason': ctx.resolved.unauthenticatedReason } } : {}),
+    },
     spec: {
       replicas: o.replicas,
       selector: { matchLabels: o.role.selector },

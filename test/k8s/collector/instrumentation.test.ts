@@ -13,7 +13,7 @@ type Dict = Record<string, any>;
 
 function setup(props: Partial<TracingCollectorProps> = {}): { app: ReturnType<typeof Testing.app>; collector: TracingCollector; apps: Chart } {
   const app = Testing.app();
-  const tempo = new TempoChart(app, 'tempo', { namespace: 'tracing', storage: { bucketName: 'b', region: 'eu-west-1' } });
+  const tempo = new TempoChart(app, 'tempo', { namespace: 'tracing', storage: { bucketName: 'tempo-traces', region: 'eu-west-1' } });
   const otel = new TracingCollectorChart(app, 'otel', { namespace: 'observability', backend: CollectorBackend.tempo(tempo.tempo), ...props });
   const apps = new Chart(app, 'shop', { namespace: 'shop', disableResourceNameHashes: true });
   return { app, collector: otel.collector, apps };
