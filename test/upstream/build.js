@@ -8,7 +8,7 @@
 //
 // A program is a directory test/upstream/<name>/ holding program.json and whatever its kind needs:
 //   { "kind": "go", "package": "k8s.io/kubernetes/cmd/kube-apiserver", "binary": "kube-apiserver",
-//     "version": "1.35.4", "env": { "CGO_ENABLED": "0" } }
+//     "version": "1.35.4", "env": { "CGO_ENABLED": "0" }, "ldflags": ["-X", "pkg.var=value"] }
 // "go": a wrapper module (go.mod + go.sum committed, plus any main.go); `go build <package>` in it.
 // "command": { "kind": "command", "build": ["mvn", "-q", "package"], "artifact": "target/x.jar" }
 //   runs the build argv in the directory with OUT set to the cache entry and expects $OUT/<artifact>.
@@ -135,7 +135,9 @@ async function buildProgram(name) {
     if (!spec.package || !spec.binary) throw new Error(`upstream: ${name}/program.json needs "package" and "binary"`);
     // Download first, so a registry failure is told apart from a compile failure.
     await run(['go', 'mod', 'download'], { cwd: program.dir, env: goEnv(spec.env) }, program);
-    stats = await run(['go', 'build', '-v', '-trimpath', '-ldflags=-s -w', '-o', path.join(staging, spec.binary), spec.package],
+    // "ldflags" (optional) adds to the linker flags, e.g. -X to stamp the version a program reports.
+    const ldflags = ['-s', '-w', ...(spec.ldflags || [])].join(' ');
+    stats = await run(['go', 'build', '-v', '-trimpath', `-ldflags=${ldflags}`, '-o', path.join(staging, spec.binary), spec.package],
       { cwd: program.dir, env: goEnv(spec.env) }, program);
   } else if (spec.kind === 'command') {
     if (!Array.isArray(spec.build) || !spec.artifact) throw new Error(`upstream: ${name}/program.json needs "build" (argv) and "artifact"`);
