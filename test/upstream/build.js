@@ -10,6 +10,8 @@
 //   { "kind": "go", "package": "k8s.io/kubernetes/cmd/kube-apiserver", "binary": "kube-apiserver",
 //     "version": "1.35.4", "env": { "CGO_ENABLED": "0" }, "ldflags": ["-X", "pkg.var=value"] }
 // "go": a wrapper module (go.mod + go.sum committed, plus any main.go); `go build <package>` in it.
+//   Optional "packages": more main packages of the same module, built into the same entry with
+//   one `go build` (each binary named after its package's last element); upstreamBinary() finds them.
 // "command": { "kind": "command", "build": ["mvn", "-q", "package"], "artifact": "target/x.jar" }
 //   runs the build argv in the directory with OUT set to the cache entry and expects $OUT/<artifact>.
 //
@@ -137,8 +139,15 @@ async function buildProgram(name) {
     await run(['go', 'mod', 'download'], { cwd: program.dir, env: goEnv(spec.env) }, program);
     // "ldflags" (optional) adds to the linker flags, e.g. -X to stamp the version a program reports.
     const ldflags = ['-s', '-w', ...(spec.ldflags || [])].join(' ');
-    stats = await run(['go', 'build', '-v', '-trimpath', `-ldflags=${ldflags}`, '-o', path.join(staging, spec.binary), spec.package],
+    const extra = spec.packages || [];
+    // With several packages `go build -o DIR/` writes one binary per package into DIR.
+    const output = extra.length > 0 ? `${staging}${path.sep}` : path.join(staging, spec.binary);
+    stats = await run(['go', 'build', '-v', '-trimpath', `-ldflags=${ldflags}`, '-o', output, spec.package, ...extra],
       { cwd: program.dir, env: goEnv(spec.env) }, program);
+    for (const pkg of [spec.package, ...extra]) {
+      const binary = pkg === spec.package ? spec.binary : path.posix.basename(pkg);
+      if (!fs.existsSync(path.join(staging, binary))) throw new Error(`upstream: building ${name} left no ${binary} for ${pkg}`);
+    }
   } else if (spec.kind === 'command') {
     if (!Array.isArray(spec.build) || !spec.artifact) throw new Error(`upstream: ${name}/program.json needs "build" (argv) and "artifact"`);
     stats = await run(spec.build, { cwd: program.dir, env: { ...process.env, ...(spec.env || {}), OUT: staging } }, program);
@@ -174,7 +183,18 @@ function upstreamProgram(name) {
   return built;
 }
 
-module.exports = { upstreamProgram, buildProgram, cachedArtifact, programNames, cacheRoot };
+/**
+ * For tests: another binary built with a program (one of its "packages", named after the package's
+ * last path element), built now if needed.
+ */
+function upstreamBinary(name, binary) {
+  const program = readProgram(name);
+  const known = [program.spec.binary, ...(program.spec.packages || []).map((p) => path.posix.basename(p))];
+  if (!known.includes(binary)) throw new Error(`upstream program '${name}' builds no binary '${binary}' (it builds: ${known.join(', ')})`);
+  return path.join(path.dirname(upstreamProgram(name)), binary);
+}
+
+module.exports = { upstreamProgram, upstreamBinary, buildProgram, cachedArtifact, programNames, cacheRoot };
 
 if (require.main === module) {
   const names = process.argv.slice(2).length > 0 ? process.argv.slice(2) : programNames();
