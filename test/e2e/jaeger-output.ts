@@ -42,7 +42,7 @@ function outputsOf(source: string, objects: K8sObject[]): JaegerOutput[] {
 export const JAEGER_VARIANTS: Array<[string, JaegerChartProps]> = [
   ['opensearch daily, basic auth, cleaner', {
     namespace: 'tracing', indexPrefix: 'e2e', retention: Retention.days(3),
-    storage: JaegerStorage.opensearch({ serverUrls: ['http://opensearch.tracing.svc:9200'], basicAuth: { secretName: 'os-credentials' } }),
+    storage: JaegerStorage.opensearch({ serverUrls: ['https://opensearch.tracing.svc:9200'], basicAuth: { secretName: 'os-credentials' }, tls: { caSecretName: 'opensearch-ca' } }),
   }],
   ['elasticsearch daily, TLS', {
     namespace: 'tracing',
