@@ -9,7 +9,7 @@
 import { App, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  CollectorBackend, instrumentWorkload, Retention, SamplingStrategy, Tempo, TraceSampling, TracingCollector,
+  CollectorBackend, instrumentWorkload, Retention, SamplingStrategy, Tempo, TenantRouting, TraceSampling, TracingCollector, UnmatchedSpans,
 } from '../../lib/k8s';
 
 export function buildPlatformChart(app: App): Chart {
@@ -29,7 +29,14 @@ export function buildPlatformChart(app: App): Chart {
     tenants: [{ id: 'payments', retention: Retention.days(90) }, { id: 'storefront' }],
   });
   const collector = new TracingCollector(chart, 'Collector', {
-    backend: CollectorBackend.tempo(tempo, { tenant: 'storefront' }),
+    // Each span goes to its namespace's tenant; the payments team's spans get its 90-day retention.
+    // Everything else (this chart's demo service included) is the storefront's.
+    backend: CollectorBackend.tempo(tempo, {
+      tenants: TenantRouting.byNamespace([
+        { tenant: 'payments', namespaces: ['payments'] },
+        { tenant: 'storefront', namespaces: ['storefront'] },
+      ], UnmatchedSpans.toTenant('storefront')),
+    }),
     sampling: TraceSampling.of({ baselineRatio: 0.2, services: [{ service: 'checkout', strategy: SamplingStrategy.timesBaseline(5) }] }),
   });
 

@@ -86,6 +86,42 @@ export interface OtlpGrpcTarget {
   readonly headers?: Record<string, string>;
 }
 
+/** The header a multi-tenant Tempo reads the tenant from. */
+export const TENANT_HEADER = 'X-Scope-OrgID';
+
+/** One tenant of {@link TenantRoutingInput} and the attribute values that mean it. */
+export interface TenantRoute {
+  readonly tenant: string;
+  readonly values: readonly string[];
+}
+
+/**
+ * Per-tenant routing in the tier that exports to the backend: the main pipeline ends in the
+ * `forward/tenants` connector, which fans out to one pipeline per tenant; each keeps only its
+ * tenant's resources (filter on the resource attribute) and exports with its own `X-Scope-OrgID`
+ * and its own persistent queue. The tenant is read from the data, so batching and load balancing
+ * upstream cannot lose it.
+ */
+export interface TenantRoutingInput {
+  /** Resource attribute whose value names the tenant, e.g. `k8s.namespace.name`. */
+  readonly attribute: string;
+  readonly routes: readonly TenantRoute[];
+  /** Tenant that also receives resources matching no route; unset: they are dropped through `debug/unmatched`. */
+  readonly unmatchedTenant?: string;
+}
+
+/** The connector that fans the exporting tier's spans out to the tenants' pipelines. */
+export const TENANT_FANOUT_CONNECTOR = 'forward/tenants';
+/** Where spans that match no tenant are dropped, counted (`otelcol_exporter_sent_spans`) and logged. */
+export const UNMATCHED_EXPORTER = 'debug/unmatched';
+
+/** Every tenant the routing delivers to, in order: the routes', then the unmatched tenant if it has no route. */
+export function routedTenants(tenancy: TenantRoutingInput): string[] {
+  const tenants = tenancy.routes.map((r) => r.tenant);
+  if (tenancy.unmatchedTenant !== undefined && !tenants.includes(tenancy.unmatchedTenant)) tenants.push(tenancy.unmatchedTenant);
+  return tenants;
+}
+
 /** Settings every tier shares. */
 export interface CommonTierInput {
   /** memory_limiter hard limit, % of the container memory limit. */
@@ -116,6 +152,8 @@ export interface GatewayConfigInput extends CommonTierInput {
   readonly headSamplingRatio?: number;
   /** The backend, when the gateway exports to it (no tail sampling). */
   readonly backend?: OtlpGrpcTarget;
+  /** Per-tenant routing towards the backend; `queueSize` is then each tenant exporter's. */
+  readonly tenancy?: TenantRoutingInput;
   /** The sampler tier, when tail sampling runs: Service `name.namespace` for the k8s resolver. */
   readonly sampler?: { readonly service: string; readonly port: number };
   /** gRPC `max_connection_age` so long-lived agent connections rebalance after scale-out, e.g. `60s`. */
@@ -138,6 +176,8 @@ export interface SamplerConfigInput extends CommonTierInput {
   readonly sampling: ResolvedSampling;
   readonly sizing: TailSamplingSizing;
   readonly backend: OtlpGrpcTarget;
+  /** Per-tenant routing towards the backend; `queueSize` is then each tenant exporter's. */
+  readonly tenancy?: TenantRoutingInput;
 }
 
 const env = (name: string) => `\${env:${name}}`;
@@ -215,11 +255,76 @@ function otlpReceiver(maxConnectionAge?: string): Record<string, unknown> {
   };
 }
 
-function service(input: CommonTierInput, exts: string[], receivers: string[], processors: string[], exporters: string[]): Record<string, unknown> {
+function service(input: CommonTierInput, exts: string[], receivers: string[], processors: string[], exporters: string[],
+  extraPipelines: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     extensions: exts,
     telemetry: telemetry(input.logLevel),
-    pipelines: { traces: { receivers, processors, exporters } },
+    pipelines: { traces: { receivers, processors, exporters }, ...extraPipelines },
+  };
+}
+
+/** What the exporting tier adds after its main processors: batching and the exporter(s) to the backend. */
+interface BackendExport {
+  readonly processors: Record<string, unknown>;
+  /** The main pipeline's processors after `order`. */
+  readonly tail: string[];
+  readonly exporters: Record<string, unknown>;
+  /** The main pipeline's exporters. */
+  readonly mainExporters: string[];
+  readonly connectors?: Record<string, unknown>;
+  readonly pipelines: Record<string, unknown>;
+}
+
+const ottlString = (v: string) => JSON.stringify(v);
+
+/**
+ * One exporter to the backend, or with `tenancy` one per tenant behind the `forward/tenants` fan-out.
+ * Each tenant pipeline drops, by a resource-level condition (so whole resources, never parts of one),
+ * the resources of other tenants, then batches and exports with its tenant's header and queue. Spans
+ * matching no tenant go to the unmatched tenant, or through `debug/unmatched`, never nowhere.
+ */
+function backendExport(input: CommonTierInput, backend: OtlpGrpcTarget, tenancy: TenantRoutingInput | undefined, tier: string): BackendExport {
+  const queueSize = queueSizeOf(input, tier);
+  if (!tenancy) {
+    return {
+      processors: { batch: batch(input) }, tail: ['batch'],
+      exporters: { 'otlp_grpc/backend': otlpGrpcExporter(backend, queueSize) }, mainExporters: ['otlp_grpc/backend'], pipelines: {},
+    };
+  }
+  const attribute = `resource.attributes[${ottlString(tenancy.attribute)}]`;
+  const anyOf = (values: readonly string[]) => values.map((v) => `${attribute} == ${ottlString(v)}`).join(' or ');
+  const processors: Record<string, unknown> = { batch: batch(input) };
+  const exporters: Record<string, unknown> = {};
+  const pipelines: Record<string, unknown> = {};
+  for (const tenant of routedTenants(tenancy)) {
+    const own = tenancy.routes.find((r) => r.tenant === tenant)?.values ?? [];
+    const others = tenancy.routes.filter((r) => r.tenant !== tenant).flatMap((r) => r.values);
+    // The unmatched tenant keeps everything no other tenant claims; every other tenant keeps only its own.
+    const drop = tenant === tenancy.unmatchedTenant
+      ? (others.length > 0 ? anyOf(others) : undefined)
+      : `not (${anyOf(own)})`;
+    const filterId = `filter/tenant-${tenant}`;
+    if (drop !== undefined) processors[filterId] = { trace_conditions: [drop] };
+    const exporterId = `otlp_grpc/tenant-${tenant}`;
+    exporters[exporterId] = otlpGrpcExporter({ ...backend, headers: { ...backend.headers, [TENANT_HEADER]: tenant } }, queueSize);
+    pipelines[`traces/tenant-${tenant}`] = {
+      receivers: [TENANT_FANOUT_CONNECTOR],
+      processors: ['memory_limiter', ...(drop !== undefined ? [filterId] : []), 'batch'],
+      exporters: [exporterId],
+    };
+  }
+  if (tenancy.unmatchedTenant === undefined) {
+    processors['filter/unmatched'] = { trace_conditions: [anyOf(tenancy.routes.flatMap((r) => r.values))] };
+    // basic: one log line per batch (sampled); the exporter's sent-spans counter is the number dropped.
+    exporters[UNMATCHED_EXPORTER] = { verbosity: 'basic', sampling_initial: 1, sampling_thereafter: 100 };
+    pipelines['traces/unmatched'] = {
+      receivers: [TENANT_FANOUT_CONNECTOR], processors: ['memory_limiter', 'filter/unmatched'], exporters: [UNMATCHED_EXPORTER],
+    };
+  }
+  return {
+    processors, tail: [], exporters, mainExporters: [TENANT_FANOUT_CONNECTOR],
+    connectors: { [TENANT_FANOUT_CONNECTOR]: {} }, pipelines,
   };
 }
 
@@ -304,6 +409,9 @@ export function renderGatewayConfig(input: GatewayConfigInput): Record<string, u
   if (!input.backend === !input.sampler) {
     throw new Error('renderGatewayConfig: give exactly one of backend (no tail sampling) or sampler (tail sampling)');
   }
+  if (input.sampler && input.tenancy) {
+    throw new Error('renderGatewayConfig: tenancy applies where spans leave for the backend (the sampler in tail mode)');
+  }
   // In TAIL mode the gateway owns no queue (it autoscales, and a queue on a removed pod would be lost).
   const exts = extensions({}, !input.sampler);
   const processors: Record<string, unknown> = { memory_limiter: memoryLimiter(input) };
@@ -316,9 +424,8 @@ export function renderGatewayConfig(input: GatewayConfigInput): Record<string, u
     };
     order.push('probabilistic_sampler');
   }
-  let exporters: Record<string, unknown>;
   if (input.sampler) {
-    exporters = {
+    const exporters = {
       'load_balancing/sampler': {
         routing_key: 'traceID',
         protocol: {
@@ -339,17 +446,22 @@ export function renderGatewayConfig(input: GatewayConfigInput): Record<string, u
         retry_on_failure: { enabled: false },
       },
     };
-  } else {
-    processors.batch = batch(input);
-    order.push('batch');
-    exporters = { 'otlp_grpc/backend': otlpGrpcExporter(input.backend!, queueSizeOf(input, 'renderGatewayConfig')) };
+    return {
+      extensions: exts,
+      receivers: { otlp: otlpReceiver(input.maxConnectionAge) },
+      processors,
+      exporters,
+      service: service(input, Object.keys(exts), ['otlp'], order, Object.keys(exporters)),
+    };
   }
+  const out = backendExport(input, input.backend!, input.tenancy, 'renderGatewayConfig');
   return {
     extensions: exts,
     receivers: { otlp: otlpReceiver(input.maxConnectionAge) },
-    processors,
-    exporters,
-    service: service(input, Object.keys(exts), ['otlp'], order, Object.keys(exporters)),
+    processors: { ...processors, ...out.processors },
+    exporters: out.exporters,
+    ...(out.connectors ? { connectors: out.connectors } : {}),
+    service: service(input, Object.keys(exts), ['otlp'], [...order, ...out.tail], out.mainExporters, out.pipelines),
   };
 }
 
@@ -427,15 +539,14 @@ export function renderSamplerConfig(input: SamplerConfigInput): Record<string, u
     };
     order.push('tail_sampling/rate_limit');
   }
-  processors.batch = batch(input);
-  order.push('batch');
-  const exporters = { 'otlp_grpc/backend': otlpGrpcExporter(input.backend, queueSizeOf(input, 'renderSamplerConfig')) };
+  const out = backendExport(input, input.backend, input.tenancy, 'renderSamplerConfig');
   return {
     extensions: exts,
     receivers: { otlp: otlpReceiver() },
-    processors,
-    exporters,
-    service: service(input, Object.keys(exts), ['otlp'], order, Object.keys(exporters)),
+    processors: { ...processors, ...out.processors },
+    exporters: out.exporters,
+    ...(out.connectors ? { connectors: out.connectors } : {}),
+    service: service(input, Object.keys(exts), ['otlp'], [...order, ...out.tail], out.mainExporters, out.pipelines),
   };
 }
 

@@ -12,6 +12,7 @@ export function gatewayTier(ctx: TierScope, r: ResolvedCollector, sampler?: Coll
     ...commonTierInput(r.logLevel, r.gatewayQueueSize),
     headSamplingRatio: r.samplingMode === CollectorSamplingMode.HEAD ? r.sampling.baselineRatio : undefined,
     backend: sampler ? undefined : r.backend,
+    tenancy: sampler ? undefined : r.tenancy,
     sampler: sampler ? { service: `${sampler.name}.${r.namespace}`, port: COLLECTOR_PORTS.otlpGrpc } : undefined,
     maxConnectionAge: '60s',
   });

@@ -6,7 +6,7 @@ import { configError } from '../../core/errors';
 import { validateDnsLabel } from '../../core/names';
 import { ContainerResources, parseMemoryBytes, validateResources } from '../../core/quantities';
 import { ResolvedSampling, TraceSampling } from '../../core/sampling';
-import { OtlpGrpcTarget, TailSamplingSizing, renderTailSamplingPolicies } from '../../render/collector-config';
+import { OtlpGrpcTarget, TailSamplingSizing, TenantRoutingInput, renderTailSamplingPolicies, routedTenants } from '../../render/collector-config';
 import { CollectorBackend } from './backend';
 import { CollectorAgentOptions, CollectorSamplingMode, CollectorScalingOptions, CollectorTraffic, TracingCollectorProps } from './props';
 import { BATCH_SIZE, checkTailMemory, deriveTailSizing, queueLength } from './sizing';
@@ -87,6 +87,8 @@ export interface ResolvedCollector {
   readonly name: string;
   readonly namespace: string;
   readonly backend: OtlpGrpcTarget;
+  /** Per-tenant routing in the tier that exports to the backend, when spans go to several tenants. */
+  readonly tenancy?: TenantRoutingInput;
   readonly logLevel: string;
   readonly samplingMode: CollectorSamplingMode;
   readonly sampling: ResolvedSampling;
@@ -94,7 +96,7 @@ export interface ResolvedCollector {
   readonly agent: ResolvedAgent;
   readonly agentQueueSize: number;
   readonly gateway: ResolvedScaling;
-  /** Queue length of the gateway's exporter, when the gateway exports to the backend (and owns a queue). */
+  /** Queue length of each of the gateway's exporters, when the gateway exports to the backend (and owns a queue). */
   readonly gatewayQueueSize?: number;
   /** The gateway exports to the backend (and needs a queue that survives pod replacement) unless a sampler tier does. */
   readonly gatewayExports: boolean;
@@ -114,6 +116,7 @@ export function resolveCollector(path: string, namespace: string | undefined, pr
       'pass backend: CollectorBackend.tempo(tempo) (or CollectorBackend.receiver(jaeger), CollectorBackend.external("host:4317"))');
   }
   const backend = props.backend.bind(path, namespace);
+  const tenancy = props.backend.bindTenancy(path);
   const logLevel = props.logLevel ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) {
     throw configError(path, 'logLevel is not a collector log level', logLevel, `use one of ${LOG_LEVELS.join(', ')}`);
@@ -137,16 +140,18 @@ export function resolveCollector(path: string, namespace: string | undefined, pr
   const sampler = resolveScaling(path, 'sampler', props.sampler, SAMPLER_RESOURCES, '10Gi');
 
   const requestBytes = BATCH_SIZE * 2 * traffic.averageSpanBytes;
+  // With tenant routing the exporting tier has one exporter (and queue) per tenant on its one volume.
+  const backendExporters = tenancy ? routedTenants(tenancy).length : 1;
   let tail: ResolvedTail | undefined;
   if (samplingMode === CollectorSamplingMode.TAIL) {
     const sizing = deriveTailSizing(traffic, sampler.replicas);
     checkTailMemory(path, sizing, traffic, sampler.resources);
-    tail = { options: sampler, sizing, queueSize: queueLength(path, 'sampler', sampler.queueVolumeSize!, requestBytes) };
+    tail = { options: sampler, sizing, queueSize: queueLength(path, 'sampler', sampler.queueVolumeSize!, requestBytes, backendExporters) };
   }
-  const gatewayQueueSize = gatewayExports ? queueLength(path, 'gateway', gateway.queueVolumeSize!, requestBytes) : undefined;
+  const gatewayQueueSize = gatewayExports ? queueLength(path, 'gateway', gateway.queueVolumeSize!, requestBytes, backendExporters) : undefined;
   const agentQueueSize = queueLength(path, 'agent', agent.queueVolumeSize, requestBytes);
   return {
-    name, namespace, backend, logLevel, samplingMode, sampling, remoteSampling,
+    name, namespace, backend, tenancy, logLevel, samplingMode, sampling, remoteSampling,
     agent, agentQueueSize, gateway, gatewayQueueSize, gatewayExports, tail,
   };
 }

@@ -9,7 +9,7 @@ import { TierScope, commonTierInput, tierSelector } from './tier';
 export function samplerTier(ctx: TierScope, r: ResolvedCollector, tail: ResolvedTail): CollectorTier {
   const config = renderSamplerConfig({
     ...commonTierInput(r.logLevel, tail.queueSize),
-    sampling: r.sampling, sizing: tail.sizing, backend: r.backend,
+    sampling: r.sampling, sizing: tail.sizing, backend: r.backend, tenancy: r.tenancy,
   });
   return scalableTier(ctx, 'Sampler', {
     name: `${r.name}-sampler`, component: 'sampler', config, options: tail.options, persistentQueue: true, headlessServiceOnly: true,

@@ -48,13 +48,17 @@ export function checkTailMemory(path: string, sizing: TailSamplingSizing, traffi
   }
 }
 
-/** Requests of `requestBytes` the queue volume holds, keeping 20% of it free. */
-export function queueLength(path: string, tier: string, volume: string, requestBytes: number): number {
+/**
+ * Requests of `requestBytes` each of the `queues` queues on the volume holds (one per tenant exporter
+ * with tenant routing), keeping 20% of the volume free.
+ */
+export function queueLength(path: string, tier: string, volume: string, requestBytes: number, queues = 1): number {
   const bytes = parseMemoryBytes(volume)!;
-  const length = Math.floor((bytes * 0.8) / requestBytes);
+  const length = Math.floor((bytes * 0.8) / requestBytes / queues);
   if (length < 10) {
-    throw configError(path, `${tier}.queueVolumeSize holds fewer than 10 full requests (${requestBytes} bytes each), too little to ride out a backend restart`, volume,
-      `use at least ${Math.ceil((requestBytes * 10) / 0.8 / 1024 ** 2)}Mi`);
+    const each = queues > 1 ? ` for each of its ${queues} tenant queues` : '';
+    throw configError(path, `${tier}.queueVolumeSize holds fewer than 10 full requests (${requestBytes} bytes each)${each}, too little to ride out a backend restart`, volume,
+      `use at least ${Math.ceil((requestBytes * 10 * queues) / 0.8 / 1024 ** 2)}Mi`);
   }
   return length;
 }

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { IMAGES, SamplingStrategy, TraceSampling, TracingConfigError } from '../../../lib/core';
 import { TempoChart, TempoChartProps } from '../../../lib/k8s';
 import {
-  CollectorBackend, CollectorSamplingMode, KNOWN_RESOURCE_DETECTORS, TracingCollector, TracingCollectorChart, TracingCollectorChartProps,
+  CollectorBackend, CollectorBackendOptions, CollectorSamplingMode, KNOWN_RESOURCE_DETECTORS, TenantRouting, UnmatchedSpans, TracingCollector, TracingCollectorChart, TracingCollectorChartProps,
 } from '../../../lib/k8s/collector';
 import { componentsOf, renderSamplingStrategies } from '../../../lib/render';
 import { restrictedViolations } from '../../helpers/pod-security';
@@ -23,12 +23,12 @@ interface Synthesized {
 }
 
 /** Tempo and the collector in one app (two charts, two namespaces), as a platform team deploys them. */
-function synth(props: Props = {}, tempoProps: Partial<TempoChartProps> = {}, tenant?: string): Synthesized {
+function synth(props: Props = {}, tempoProps: Partial<TempoChartProps> = {}, tenant?: string | CollectorBackendOptions): Synthesized {
   const app = Testing.app();
   const tempo = new TempoChart(app, 'tempo', { namespace: 'tracing', storage, ...tempoProps });
   const chart = new TracingCollectorChart(app, 'otel', {
     namespace: 'observability',
-    backend: props.backend ?? CollectorBackend.tempo(tempo.tempo, { tenant }),
+    backend: props.backend ?? CollectorBackend.tempo(tempo.tempo, typeof tenant === 'object' ? tenant : { tenant }),
     ...props,
   });
   return { objects: [...synthChart(tempo), ...synthChart(chart)], collector: chart.collector };
@@ -63,13 +63,19 @@ const full: Props = {
 };
 
 /** Every shape the construct can take, for the invariants. */
-const SHAPES: Array<[string, Props, Partial<TempoChartProps>, string | undefined]> = [
+const twoTenants: Partial<TempoChartProps> = { multitenancy: true, tenants: [{ id: 'team-a' }, { id: 'team-b' }] };
+const byNamespace = TenantRouting.byNamespace([{ tenant: 'team-a', namespaces: ['shop'] }, { tenant: 'team-b', namespaces: ['pay', 'ledger'] }], UnmatchedSpans.drop());
+
+const SHAPES: Array<[string, Props, Partial<TempoChartProps>, string | CollectorBackendOptions | undefined]> = [
   ['default (tail)', {}, {}, undefined],
   ['full tail with remote sampling', full, {}, undefined],
   ['tail, one sampler replica', { sampler: { replicas: 1 } }, {}, undefined],
   ['head', { samplingMode: CollectorSamplingMode.HEAD }, {}, undefined],
   ['none with remote sampling', { samplingMode: CollectorSamplingMode.NONE, remoteSampling: true, sampling: headOnly }, {}, undefined],
   ['multi-tenant Tempo', {}, { multitenancy: true }, 'team-a'],
+  ['tenants by namespace, unmatched dropped (tail)', {}, twoTenants, { tenants: byNamespace }],
+  ['tenants by attribute, unmatched to a tenant (head)', { samplingMode: CollectorSamplingMode.HEAD }, twoTenants,
+    { tenants: TenantRouting.byResourceAttribute('tenant.id', [{ tenant: 'team-b', values: ['b'] }], UnmatchedSpans.toTenant('team-a')) }],
 ];
 
 type Dict = Record<string, any>;
@@ -145,6 +151,12 @@ describe('TracingCollector', () => {
       let checked = 0;
       for (const { config } of configs) {
         for (const [id, exporter] of Object.entries(config.exporters) as Array<[string, Dict]>) {
+          // Spans that match no tenant are dropped here, counted and logged: no endpoint.
+          if (id === 'debug/unmatched') {
+            expect(config.service.pipelines['traces/unmatched'].exporters).toEqual([id]);
+            checked++;
+            continue;
+          }
           if (id.startsWith('load_balancing')) {
             const k8sResolver = exporter.resolver.k8s;
             for (const port of k8sResolver.ports) expect(serviceFor(objects, k8sResolver.service, port)).toBeDefined();
@@ -158,7 +170,7 @@ describe('TracingCollector', () => {
           checked++;
         }
       }
-      expect(checked).toBe(configs.length);
+      expect(checked).toBe(configs.reduce((n, { config }) => n + Object.keys(config.exporters).length, 0));
     });
 
     test('tail sampling only ever receives spans routed by traceID when it can run on more than one replica', () => {
@@ -261,6 +273,8 @@ describe('TracingCollector', () => {
         for (const e of Object.values(config.exporters) as Dict[]) {
           // The TAIL gateway's export is synchronous (see the scale-down test): the agent's queue holds the spans.
           if (e.sending_queue?.enabled === false && workload.kind === 'Deployment') continue;
+          // The sink of spans that match no tenant (dropped on purpose, counted) holds nothing to keep.
+          if (e === config.exporters['debug/unmatched']) continue;
           expect(e.sending_queue).toMatchObject({ enabled: true, storage: 'file_storage/queue' });
           expect(e.retry_on_failure).toMatchObject({ enabled: true, max_elapsed_time: '0s' });
           expect(config.service.extensions).toContain('file_storage/queue');
