@@ -7,8 +7,9 @@ import { KubeObject } from './kube-client';
 
 /**
  * Every example as its deploy units, synthesized in this process: each chart of the cdk8s app
- * (one dist/ file each), each GitOps environment (one kustomize directory), each example stack
- * (its manifests as CloudFormation would deploy them). Modules are required inside the function,
+ * (one dist/ file each), each configuration of ./configurations (options no example uses), each
+ * GitOps environment (one kustomize directory), each example stack (its manifests as
+ * CloudFormation would deploy them). Modules are required inside the function,
  * so a caller in jest.isolateModules with a mocked lib/core/versions gets a synthesis at other
  * versions.
  */
@@ -19,12 +20,21 @@ export function synthExampleUnits(): FoundObject[] {
   const { synthGitOpsEnvironments } = require(path.join(root, 'examples', 'gitops-environments', 'app')) as typeof import('../../examples/gitops-environments/app');
   const { AWS_EXAMPLES } = require(path.join(root, 'examples', 'aws-examples')) as typeof import('../../examples/aws-examples');
   const cdk = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
+  const { CONFIGURATIONS } = require('./configurations') as typeof import('./configurations');
 
   const found: FoundObject[] = [];
   const app = cdk8s.Testing.app();
   K8S_EXAMPLES.forEach((build) => build(app));
   for (const chart of app.charts) {
     (chart.toJson() as KubeObject[]).forEach((object, i) => found.push({ object, source: `chart ${chart.node.id}[${i}]`, unit: `chart ${chart.node.id}` }));
+  }
+
+  for (const [name, build] of Object.entries(CONFIGURATIONS)) {
+    const configApp = cdk8s.Testing.app();
+    build(configApp);
+    for (const chart of configApp.charts) {
+      (chart.toJson() as KubeObject[]).forEach((object, i) => found.push({ object, source: `${name}: chart ${chart.node.id}[${i}]`, unit: `configuration ${name}` }));
+    }
   }
 
   const dir = mkdtempSync(path.join(tmpdir(), 'cdk-tracing-conformance-'));

@@ -291,6 +291,29 @@ describe('Jaeger v2 on Elasticsearch/OpenSearch (Kubernetes)', () => {
     expect(sparkEs.env.find((e: any) => e.name === 'JAVA_OPTS').value).toContain('-Djavax.net.ssl.trustStore=/etc/jaeger/truststore/truststore.p12');
   });
 
+  test('an upgrade renames the rollover init Job: its pod template is immutable, so the name follows all of it', () => {
+    // The real API server refused the upgrade of the old Job (named after the init invocation only):
+    // a new es-rollover image changes the template's image and version label, "spec.template: field is immutable".
+    const rotation = { indexRotation: JaegerIndexRotation.lifecyclePolicy(), indexPrefix: 'prod' };
+    const jobOf = (objects: K8sObject[]) => objects.find((o) => o.kind === 'Job') as any;
+    const before = jobOf(synth(rotation));
+    let upgraded: any;
+    jest.isolateModules(() => {
+      jest.doMock('../../lib/core/versions', () => {
+        const actual = jest.requireActual('../../lib/core/versions');
+        return { ...actual, IMAGES: { ...actual.IMAGES, jaegerEsRollover: 'docker.io/jaegertracing/jaeger-es-rollover:9.9.9' } };
+      });
+      const fresh = require('../../lib/k8s') as typeof import('../../lib/k8s');
+      const chart = new fresh.JaegerChart(require('cdk8s').Testing.app(), 'jaeger', { namespace: 'tracing', storage: fresh.JaegerStorage.elasticsearch({
+        serverUrls: [ES_URL], basicAuth: { secretName: 'tracing-es-elastic-user', username: 'elastic', passwordKey: 'elastic' }, tls: { caSecretName: 'tracing-es-http-certs-public' },
+      }), indexRotation: fresh.JaegerIndexRotation.lifecyclePolicy(), indexPrefix: 'prod' });
+      upgraded = jobOf(chart.toJson());
+    });
+    expect(upgraded.spec.template.metadata.labels['app.kubernetes.io/version']).toBe('9.9.9');
+    expect(upgraded.metadata.name).not.toBe(before.metadata.name);
+    expect(jobOf(synth(rotation)).metadata.name).toBe(before.metadata.name);
+  });
+
   test('config change rolls the pods: checksum follows the config', () => {
     const checksum = (o: K8sObject[], role: string) => (findObject(o, 'Deployment', `jaeger-${role}`) as any).spec.template.metadata.annotations['checksum/config'];
     expect(checksum(synth(), 'query')).toBe(checksum(synth(), 'query'));

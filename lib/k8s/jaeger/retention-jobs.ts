@@ -42,14 +42,17 @@ export function retentionJobs(ctx: JaegerContext): void {
       volumeMounts: [...policyContainer.volumeMounts!, { name: 'policy', mountPath: POLICY_DIR, readOnly: true }],
     });
   }
-  // Jobs are immutable: a changed init gets a new name (and runs again; es-rollover init is idempotent).
-  const hash = configChecksum(JSON.stringify(init), policyJson).slice(0, 8);
+  // A Job's pod template is immutable: any change to it (the invocation, the policy, but also an
+  // image upgrade and its version label) must give the Job a new name, or the apply is refused.
+  // So the name hashes the whole spec; the new Job runs again (es-rollover init is idempotent).
+  const spec: k8s.JobSpec = {
+    backoffLimit: 6,
+    template: jobPod(ctx, { component: 'es-rollover', image: IMAGES.jaegerEsRollover, invocation: init, initContainers, extraVolumes }),
+  };
+  const hash = configChecksum(JSON.stringify(spec), policyJson).slice(0, 8);
   new k8s.KubeJob(ctx.scope, 'RolloverInit', {
     metadata: { name: `${ctx.name}-es-rollover-init-${hash}`, labels: ctx.labelsFor('es-rollover') },
-    spec: {
-      backoffLimit: 6,
-      template: jobPod(ctx, { component: 'es-rollover', image: IMAGES.jaegerEsRollover, invocation: init, initContainers, extraVolumes }),
-    },
+    spec,
   });
   if (s.rotation.mode === 'manual-rollover') {
     maintenanceCronJob(ctx, 'Rollover', `${ctx.name}-es-rollover`, 'es-rollover', r.rolloverSchedule,
