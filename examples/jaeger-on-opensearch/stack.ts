@@ -5,7 +5,7 @@
  *
  *   npm run synth                                    # writes cdk.out/JaegerOnOpenSearch.template.json
  */
-import { App, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import { Construct } from 'constructs';
@@ -23,6 +23,8 @@ export interface JaegerOnOpenSearchExampleProps extends StackProps {
   readonly availabilityZones: string[];
   /** One private subnet (with egress) per Availability Zone, same order. */
   readonly privateSubnetIds: string[];
+  /** The route table of each private subnet, same order (aws-cdk-lib warns, and the synth fails, without them). */
+  readonly privateSubnetRouteTableIds: string[];
   /**
    * IAM-only domain (SigV4 from a Pod Identity role, retention by ISM) or fine-grained access control.
    * @default true
@@ -45,6 +47,7 @@ export class JaegerOnOpenSearchExampleStack extends Stack {
       vpcId: props.vpcId,
       availabilityZones: props.availabilityZones,
       privateSubnetIds: props.privateSubnetIds,
+      privateSubnetRouteTableIds: props.privateSubnetRouteTableIds,
     });
     const kubectlProvider = eks.KubectlProvider.fromKubectlProviderAttributes(this, 'KubectlProvider', {
       serviceToken: props.kubectlProviderServiceToken,
@@ -57,7 +60,7 @@ export class JaegerOnOpenSearchExampleStack extends Stack {
     const iamAuth = props.iamAuth ?? true;
     this.domain = new JaegerOpenSearchDomain(this, 'Traces', {
       vpc,
-      vpcSubnets: { subnets: props.privateSubnetIds.map((s, i) => ec2.Subnet.fromSubnetAttributes(this, `Subnet${i}`, { subnetId: s, availabilityZone: props.availabilityZones[i] })) },
+      vpcSubnets: { subnets: props.privateSubnetIds.map((s, i) => ec2.Subnet.fromSubnetAttributes(this, `Subnet${i}`, { subnetId: s, availabilityZone: props.availabilityZones[i], routeTableId: props.privateSubnetRouteTableIds[i] })) },
       domainName: 'jaeger-traces',
       auth: iamAuth ? OpenSearchDomainAuth.iam() : OpenSearchDomainAuth.fineGrained(),
       volumeSizeGiB: 200,
@@ -76,9 +79,8 @@ export class JaegerOnOpenSearchExampleStack extends Stack {
       }),
       ...(iamAuth ? {} : { externalSecretStoreName: 'aws-secrets-manager', dependencies: {} }),
     });
-    // Read back by the GitOps chart (chart.ts) from `cdk deploy --outputs-file`.
-    new CfnOutput(this, 'JaegerDomainEndpoint', { value: this.domain.domainEndpoint });
-    new CfnOutput(this, 'JaegerDomainRegion', { value: this.region });
+    // JaegerOnEks outputs JaegerDomainEndpoint, JaegerDomainRegion and JaegerRoleArn, read back by
+    // the GitOps chart (chart.ts) from `cdk deploy --outputs-file`.
   }
 }
 
@@ -92,6 +94,7 @@ export function buildJaegerOnOpenSearch(app: App): JaegerOnOpenSearchExampleStac
     vpcId: ctx('vpcId', 'vpc-0123456789abcdef0'),
     availabilityZones: ctx('availabilityZones', 'eu-west-1a,eu-west-1b').split(','),
     privateSubnetIds: ctx('privateSubnetIds', 'subnet-0aaaaaaaaaaaaaaa1,subnet-0bbbbbbbbbbbbbbb2').split(','),
+    privateSubnetRouteTableIds: ctx('privateSubnetRouteTableIds', 'rtb-0aaaaaaaaaaaaaaa1,rtb-0bbbbbbbbbbbbbbb2').split(','),
     iamAuth: ctx('jaegerAuth', 'iam') === 'iam',
     env: { account: ctx('account', '111111111111'), region: ctx('region', 'eu-west-1') },
     description: 'cdk-tracing example: Jaeger v2 on Amazon OpenSearch Service on an existing EKS cluster',

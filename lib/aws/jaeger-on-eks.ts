@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,12 +6,14 @@ import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
 import { configError } from '../core/errors';
 import { validateDnsLabel } from '../core/names';
+import { JAEGER_OUTPUTS } from '../core/outputs';
 import { Retention } from '../core/retention';
 import { JaegerProps } from '../k8s/jaeger';
 import { JaegerChart } from '../k8s/jaeger-chart';
 import { JaegerIndexRotation, JaegerStorage } from '../k8s/jaeger-storage';
-import { addChartToCluster } from './eks-chart';
+import { addChartToCluster, claimClusterSlot, podIdentityAgentOf } from './eks-chart';
 import { JaegerOpenSearchDomain } from './opensearch-domain';
+import { claimOutputPrefix } from './output-prefix';
 import { OpenSearchIsmPolicy } from './opensearch-ism';
 
 /** Props of {@link JaegerOnEks}. */
@@ -51,6 +53,12 @@ export interface JaegerOnEksProps extends Omit<JaegerProps, 'storage' | 'service
    * @default - no ExternalSecret: `credentialsSecretName` must name a Secret you create
    */
   readonly externalSecretStoreName?: string;
+  /**
+   * Prefix of the CloudFormation output names (`<prefix>DomainEndpoint`, `<prefix>DomainRegion`,
+   * and `<prefix>RoleArn` on IAM-only domains), for GitOps pipelines reading `cdk deploy --outputs-file`.
+   * @default 'Jaeger'
+   */
+  readonly outputPrefix?: string;
 }
 
 /**
@@ -82,6 +90,7 @@ export class JaegerOnEks extends Construct {
     const name = props.name ?? 'jaeger';
     const namespace = props.namespace ?? 'tracing';
     validateDnsLabel(path, 'namespace', namespace);
+    const manifestId = claimClusterSlot(props.cluster, this, { namespace, name, createsNamespace: props.createNamespace ?? true });
     const domain = props.domain;
     const retention = props.retention ?? Retention.days(7);
     const iamOnly = domain.auth.kind === 'iam';
@@ -172,9 +181,22 @@ export class JaegerOnEks extends Construct {
       this.ismPolicy = domain.addIsmRetentionPolicy(`${id}IsmRetention`, { retention, indexPrefix: props.indexPrefix });
     }
 
-    this.manifest = addChartToCluster(props.cluster, 'JaegerChart', this.chart);
-    // Pods started before their role or the retention policy exists would fail or create unmanaged indices.
-    if (this.podIdentityAssociation) this.manifest.node.addDependency(this.podIdentityAssociation);
+    this.manifest = addChartToCluster(props.cluster, manifestId, this.chart);
+    // Pods started before their role, the Pod Identity agent or the retention policy exists would
+    // fail or create unmanaged indices.
+    if (this.podIdentityAssociation) {
+      this.manifest.node.addDependency(this.podIdentityAssociation);
+      const agent = podIdentityAgentOf(props.cluster);
+      if (agent) this.manifest.node.addDependency(agent);
+    }
     if (this.ismPolicy) this.manifest.node.addDependency(this.ismPolicy.resource);
+
+    const prefix = props.outputPrefix ?? 'Jaeger';
+    claimOutputPrefix(this, prefix);
+    const output = (outputName: string, value: string, description: string) =>
+      new CfnOutput(this, outputName, { value, description }).overrideLogicalId(outputName.replace(/^Jaeger/, prefix));
+    output(JAEGER_OUTPUTS.domainEndpoint, domain.domainEndpoint, 'Endpoint of the OpenSearch domain Jaeger writes to');
+    output(JAEGER_OUTPUTS.domainRegion, Stack.of(this).region, 'Region of the OpenSearch domain');
+    if (this.role) output(JAEGER_OUTPUTS.roleArn, this.role.roleArn, 'IAM role Jaeger assumes (EKS Pod Identity)');
   }
 }

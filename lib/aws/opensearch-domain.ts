@@ -267,13 +267,16 @@ export class JaegerOpenSearchDomain extends Construct implements ec2.IConnectabl
 
   /**
    * How cdk-nag names a `<domain ARN>/*` resource in IAM5 findings, for
-   * acknowledging the domain-scoped grant.
+   * acknowledging the domain-scoped grant. The partition is a literal when the
+   * app sets `@aws-cdk/core:enablePartitionLiterals` (as `cdk init` does) and
+   * the region is known, and `<AWS::Partition>` otherwise.
    */
   public nagDomainPathsFinding(): string {
     const stack = Stack.of(this);
+    const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
     const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
     const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
-    return `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:es:${region}:${account}:domain/${this.domainName}/*]`;
+    return `AwsSolutions-IAM5[Resource::arn:${partition}:es:${region}:${account}:domain/${this.domainName}/*]`;
   }
 
   /** `https://<endpoint>`: what Jaeger's `server_urls` take. */

@@ -73,11 +73,10 @@ export class OpenSearchIsmPolicy extends Construct {
     props.domain.connections.allowDefaultPortFrom(sg, 'Jaeger ISM policy handler');
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
     const handler = new lambda.Function(this, 'Handler', {
-      // Pinned, so that upgrading aws-cdk-lib never changes the deployed runtime silently. The
-      // handler relies on the AWS SDK v3 that Node.js runtimes (18 and later) include. When
-      // aws-cdk-lib adds a newer Node.js runtime, cdk-nag's AwsSolutions-L1 flags this one:
-      // move the pin deliberately (and re-run test/aws/ism-handler.test.ts).
-      runtime: lambda.Runtime.NODEJS_24_X,
+      // The newest Node.js runtime the installed aws-cdk-lib knows, which is what cdk-nag's
+      // AwsSolutions-L1 demands: a pin would become a finding in every user's app on the next
+      // aws-cdk-lib release. The handler needs only Node.js 18+ and the AWS SDK v3 the runtime ships.
+      runtime: newestNodeRuntime(),
       handler: 'index.handler',
       // Readable source, inline (ZipFile, < 4096 characters), tested in test/aws/ism-handler.test.ts.
       code: lambda.Code.fromInline(ISM_HANDLER_SOURCE),
@@ -119,4 +118,16 @@ export class OpenSearchIsmPolicy extends Construct {
     // The role must be allowed before the first call.
     this.resource.node.addDependency(role);
   }
+}
+
+/**
+ * The Node.js Lambda runtime with the highest major version in `Runtime.ALL`,
+ * chosen the way cdk-nag's AwsSolutions-L1 chooses "latest".
+ */
+function newestNodeRuntime(): lambda.Runtime {
+  const majors = lambda.Runtime.ALL
+    .map((r) => ({ runtime: r, major: /^nodejs(\d+)\.x$/.exec(r.name)?.[1] }))
+    .filter((r): r is { runtime: lambda.Runtime; major: string } => r.major !== undefined)
+    .sort((a, b) => Number(b.major) - Number(a.major));
+  return majors[0].runtime;
 }

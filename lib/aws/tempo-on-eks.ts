@@ -3,13 +3,17 @@ import * as cdk8s from 'cdk8s';
 import { Construct } from 'constructs';
 import { TempoChart } from '../k8s/tempo-chart';
 import { TempoProps } from '../k8s/tempo';
-import { addChartToCluster } from './eks-chart';
+import { addChartToCluster, claimClusterSlot, podIdentityAgentOf } from './eks-chart';
 import { TempoOnS3, TempoOnS3Props } from './tempo-on-s3';
 
 /** Props of {@link TempoOnEks}. */
 export interface TempoOnEksProps extends Omit<TempoOnS3Props, 'clusterName' | 'serviceAccountName'>,
   Omit<TempoProps, 'storage' | 'serviceAccountAnnotations'> {
-  /** The aws-eks-v2 cluster; an imported one needs `kubectlProvider`. */
+  /**
+   * The aws-eks-v2 cluster. On a cluster this app creates, the eks-pod-identity-agent add-on is
+   * installed when Pod Identity is used; an imported one needs `kubectlProvider` and the add-on
+   * already running. Several backends may share a cluster when their construct ids differ.
+   */
   readonly cluster: eks.ICluster;
   /**
    * Create the namespace (labelled for the restricted Pod Security Standard).
@@ -31,6 +35,9 @@ export class TempoOnEks extends Construct {
   constructor(scope: Construct, id: string, props: TempoOnEksProps) {
     super(scope, id);
     const name = props.name ?? 'tempo';
+    const manifestId = claimClusterSlot(props.cluster, this, {
+      namespace: props.namespace ?? 'tracing', name, createsNamespace: props.createNamespace ?? true,
+    });
     this.aws = new TempoOnS3(this, 'Aws', {
       ...props,
       serviceAccountName: name,
@@ -49,8 +56,13 @@ export class TempoOnEks extends Construct {
       },
       serviceAccountAnnotations: this.aws.identity.kind === 'irsa' ? { 'eks.amazonaws.com/role-arn': this.aws.role.roleArn } : undefined,
     });
-    this.manifest = addChartToCluster(props.cluster, 'TempoChart', this.chart);
-    // Pods started before the role is bound would crash-loop without credentials.
-    if (this.aws.podIdentityAssociation) this.manifest.node.addDependency(this.aws.podIdentityAssociation);
+    this.manifest = addChartToCluster(props.cluster, manifestId, this.chart);
+    // Pods started before the role is bound, or before the agent that hands out its credentials
+    // runs, would crash-loop without credentials.
+    if (this.aws.podIdentityAssociation) {
+      this.manifest.node.addDependency(this.aws.podIdentityAssociation);
+      const agent = podIdentityAgentOf(props.cluster);
+      if (agent) this.manifest.node.addDependency(agent);
+    }
   }
 }

@@ -5,6 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { validateDnsLabel } from '../core/names';
 import { TEMPO_OUTPUTS } from '../core/outputs';
+import { claimOutputPrefix } from './output-prefix';
 import { TempoBucket, TempoBucketProps } from './tempo-bucket';
 import { TempoIdentity } from './tempo-identity';
 
@@ -92,6 +93,7 @@ export class TempoOnS3 extends Construct {
     }
 
     const prefix = props.outputPrefix ?? 'Tempo';
+    claimOutputPrefix(this, prefix);
     const output = (name: string, value: string, description: string) =>
       new CfnOutput(this, name, { value, description }).overrideLogicalId(name.replace(/^Tempo/, prefix));
     output(TEMPO_OUTPUTS.bucketName, this.bucket.bucketName, 'S3 bucket holding Tempo blocks');

@@ -8,3 +8,13 @@ export const TEMPO_OUTPUTS = {
   roleArn: 'TempoRoleArn',
   bucketPrefix: 'TempoBucketPrefix',
 } as const;
+
+/**
+ * Names of the CloudFormation outputs `JaegerOnEks` writes (with its `outputPrefix`
+ * replacing `Jaeger`), for GitOps pipelines that read `cdk deploy --outputs-file`.
+ */
+export const JAEGER_OUTPUTS = {
+  domainEndpoint: 'JaegerDomainEndpoint',
+  domainRegion: 'JaegerDomainRegion',
+  roleArn: 'JaegerRoleArn',
+} as const;
