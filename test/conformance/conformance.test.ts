@@ -10,11 +10,37 @@ import { ApiServer } from './server';
 // than anything a test sends it. If it cannot be built or started, beforeAll throws and every test
 // here fails; none is skipped.
 let server: ApiServer | undefined;
+let next = new Map<string, FoundObject[]>();
 
 beforeAll(async () => {
-  server = await ApiServer.start();
+  const launched = await ApiServer.launch();
+  // While the server boots in its own process: the examples after an upgrade, every pinned image
+  // one patch version on, so image tags and app.kubernetes.io/version labels change wherever the
+  // constructs put them.
+  try {
+    synthUpgraded();
+  } catch (error) {
+    await launched.stop();
+    throw error;
+  }
+  server = await launched.ready();
   await installCrds(server.client, upstreamCrds().crds);
 }, 900_000);
+
+function synthUpgraded(): void {
+  jest.isolateModules(() => {
+    jest.doMock('../../lib/core/versions', () => {
+      const actual = jest.requireActual('../../lib/core/versions');
+      return {
+        ...actual,
+        TEMPO_VERSION: bumpVersion(actual.TEMPO_VERSION),
+        JAEGER_VERSION: bumpVersion(actual.JAEGER_VERSION),
+        IMAGES: Object.fromEntries(Object.entries(actual.IMAGES as Record<string, string>).map(([k, v]) => [k, bumpImage(v)])),
+      };
+    });
+    next = byUnit(synthExampleUnits());
+  });
+}
 
 afterAll(async () => {
   await server?.stop();
@@ -42,21 +68,6 @@ const identity = (f: FoundObject) => `${f.object.apiVersion} ${f.object.kind} ${
 
 describe('every example on the real API server (Kubernetes 1.35)', () => {
   const current = byUnit(synthExampleUnits());
-  // The same examples after an upgrade: every pinned image one patch version on, so image tags and
-  // app.kubernetes.io/version labels change wherever the constructs put them.
-  let next = new Map<string, FoundObject[]>();
-  jest.isolateModules(() => {
-    jest.doMock('../../lib/core/versions', () => {
-      const actual = jest.requireActual('../../lib/core/versions');
-      return {
-        ...actual,
-        TEMPO_VERSION: bumpVersion(actual.TEMPO_VERSION),
-        JAEGER_VERSION: bumpVersion(actual.JAEGER_VERSION),
-        IMAGES: Object.fromEntries(Object.entries(actual.IMAGES as Record<string, string>).map(([k, v]) => [k, bumpImage(v)])),
-      };
-    });
-    next = byUnit(synthExampleUnits());
-  });
 
   test('every example is here: charts, configurations, GitOps environments and stacks', () => {
     const names = [...current.keys()];

@@ -38,6 +38,14 @@ export interface ApiServerOptions {
  */
 export class ApiServer {
   static async start(options: ApiServerOptions = {}): Promise<ApiServer> {
+    return (await ApiServer.launch()).ready(options);
+  }
+
+  /**
+   * Starts the process and returns at once; `ready()` waits for /readyz. In between the caller
+   * may do its own work (synthesize) while the server boots in its own process.
+   */
+  static async launch(): Promise<{ ready(options?: ApiServerOptions): Promise<ApiServer>; stop(): Promise<void> }> {
     const binary = upstreamArtifact('kube-apiserver');
     const dir = mkdtempSync(path.join(tmpdir(), 'cdk-tracing-apiserver-'));
     const token = randomBytes(24).toString('hex');
@@ -72,13 +80,18 @@ export class ApiServer {
     });
     closeSync(log);
     const server = new ApiServer(child, dir, port, token, logFile);
-    try {
-      await server.waitReady(options.startTimeoutMs ?? 180_000);
-    } catch (error) {
-      await server.stop();
-      throw error;
-    }
-    return server;
+    return {
+      async ready(options: ApiServerOptions = {}) {
+        try {
+          await server.waitReady(options.startTimeoutMs ?? 180_000);
+        } catch (error) {
+          await server.stop();
+          throw error;
+        }
+        return server;
+      },
+      stop: () => server.stop(),
+    };
   }
 
   private exited: string | undefined;
