@@ -108,14 +108,11 @@ export function addGrafanaWiring(app: App, tempo: Tempo, options: GrafanaWiringO
     prometheus: { endpoint: prometheus },
     loki: { url: 'http://loki-gateway.logging.svc.cluster.local' },
   });
-  const tempoMatchers = `namespace="${tempo.namespace}"`;
-  const collectorMatchers = `namespace="${extras.collector?.namespace ?? tempo.namespace}"`;
-  const jaegerMatchers = extras.jaeger ? `namespace="${extras.jaeger.namespace}", job=~".*jaeger.*"` : undefined;
-  new TracingDashboards(grafana, 'Dashboards', { datasources, delivery, collectorMatchers, tempoMatchers, jaegerMatchers });
+  // The components the dashboards and alerts read; each must be scraped (its own monitor), or they refuse to synthesize.
+  const sources = { collector: extras.collector, tempo, jaeger: extras.jaeger };
+  new TracingDashboards(grafana, 'Dashboards', { datasources, delivery, ...sources });
   new TracingAlerts(grafana, 'Alerts', {
-    collectorMatchers,
-    tempoMatchers,
-    jaegerMatchers,
+    ...sources,
     spanMetrics: datasources.spanMetrics,
     ruleLabels: { release: 'kube-prometheus-stack' },
   });

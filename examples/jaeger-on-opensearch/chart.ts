@@ -19,5 +19,7 @@ export function buildJaegerOnOpenSearchGitOps(app: App): JaegerChart {
     retention: Retention.days(7),
     indexPrefix: 'prod',
     query: { basePath: '/jaeger' },
+    // Jaeger's own metrics, for the pipeline alerts and dashboards (kube-prometheus-stack selects monitors by release).
+    podMonitor: { labels: { release: 'kube-prometheus-stack' } },
   });
 }

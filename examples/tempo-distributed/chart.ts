@@ -23,6 +23,8 @@ export function buildTempoDistributed(app: App): TempoChart {
     retention: Retention.days(14),
     metricsGenerator: { remoteWriteUrl: 'http://prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/write' },
     allowedNamespaces: ['observability', 'monitoring'],
+    // Prometheus scrapes every component's /metrics on port 3200, which the NetworkPolicy admits from monitoring only.
+    podMonitor: { labels: { release: 'kube-prometheus-stack' }, prometheusNamespace: 'monitoring' },
     storageClassName: 'gp3',
     deploymentMode: TempoDeploymentMode.microservices({
       // Declared peak ingest: partitions, live-stores, block-builders, HPAs and resources follow from it.

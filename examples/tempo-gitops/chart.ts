@@ -20,5 +20,7 @@ export function buildTempoGitOps(app: App): TempoChart {
     serviceAccountAnnotations: aws.roleArn ? { 'eks.amazonaws.com/role-arn': aws.roleArn } : undefined,
     retention: Retention.days(14),
     metricsGenerator: { remoteWriteUrl: 'http://prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/write' },
+    // Tempo's own metrics, for the pipeline alerts and dashboards (kube-prometheus-stack selects monitors by release).
+    podMonitor: { labels: { release: 'kube-prometheus-stack' } },
   });
 }

@@ -1,28 +1,31 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { configError } from '../core/errors';
 import { validateDnsLabel } from '../core/names';
-import { RuleFile, promMatchersProblem, renderTracingAlertRules } from '../render/alert-rules';
+import { RuleFile, renderTracingAlertRules } from '../render/alert-rules';
 import { SpanMetrics } from '../render/grafana-span-metrics';
 import { wiringLabels } from './prometheus';
+import { IMetricsSource, MONITORING_API_VERSION, resolveSources } from './scrape';
 
 /** Props of {@link TracingAlerts}. */
 export interface TracingAlertsProps {
   /**
-   * PromQL label matchers (no braces) selecting the collectors' internal metrics, e.g. `namespace="tracing"`.
-   * @default - the chart's namespace: `namespace="<namespace>"`
+   * Alert on the collector tier: receivers refusing spans, exporters dropping them, queues filling.
+   * It must be scraped (`serviceMonitor` on the TracingCollector); the alerts select its series by
+   * the labels that scrape gives them (its namespace and its tiers' jobs).
+   * @default - no collector alerts
    */
-  readonly collectorMatchers?: string;
+  readonly collector?: IMetricsSource;
   /**
-   * Alert on Tempo; the matchers select Tempo's metrics, e.g. `namespace="tracing", job=~".*tempo.*"`.
+   * Alert on Tempo rate limiting, discarding or refusing spans. It must be scraped (`podMonitor` on Tempo).
    * @default - no Tempo alerts
    */
-  readonly tempoMatchers?: string;
+  readonly tempo?: IMetricsSource;
   /**
-   * Alert on Jaeger's storage writes; the matchers select Jaeger's metrics.
+   * Alert on Jaeger failing to write to storage. It must be scraped (`podMonitor` on Jaeger).
    * @default - no Jaeger alerts
    */
-  readonly jaegerMatchers?: string;
+  readonly jaeger?: IMetricsSource;
   /**
    * Span metrics for the per-service error-ratio alert.
    * @default - no per-service alert
@@ -76,6 +79,9 @@ export interface TracingAlertsProps {
  * collectors refusing or failing spans, exporters dropping spans (retries
  * exhausted, queue full), queues near full, Tempo rate limiting and discarding
  * spans, Jaeger failing to write to storage, and per-service error ratio from span metrics.
+ * Every component it reads must be scraped; each scraped target group also gets an alert
+ * for its absence (`TracingMetricsAbsent`) and for a failing scrape (`TracingScrapeTargetDown`),
+ * so an alert that cannot see its data is itself reported.
  */
 export class TracingAlerts extends Construct {
   /** The rule file (also `spec` of the PrometheusRule); feed it to `promtool check rules`. */
@@ -87,12 +93,10 @@ export class TracingAlerts extends Construct {
     const path = this.node.path;
     const name = props.name ?? 'tracing-alerts';
     validateDnsLabel(path, 'name', name);
-    const namespace = Chart.of(this).namespace;
-    const collectorMatchers = props.collectorMatchers ?? (namespace ? `namespace="${namespace}"` : '');
-    for (const [key, value] of [['collectorMatchers', collectorMatchers], ['tempoMatchers', props.tempoMatchers], ['jaegerMatchers', props.jaegerMatchers]] as const) {
-      if (value === undefined) continue;
-      const problem = promMatchersProblem(value);
-      if (problem) throw configError(path, `${key} is not a PromQL label-matcher list: ${problem}`, value, 'write matchers without braces, e.g. namespace="tracing", job=~"otel-.*"');
+    const sources = resolveSources(this, path, 'alerts', props);
+    if (!sources.collector && !sources.tempo && !sources.jaeger && !props.spanMetrics) {
+      throw configError(path, 'nothing to alert on: none of collector, tempo, jaeger or spanMetrics is set', undefined,
+        'pass the components to watch, e.g. { collector, tempo }');
     }
     const ratio = (key: string, value: number | undefined, fallback: number): number => {
       const v = value ?? fallback;
@@ -116,9 +120,10 @@ export class TracingAlerts extends Construct {
     }
 
     this.rules = renderTracingAlertRules({
-      collectorMatchers,
-      tempoMatchers: props.tempoMatchers,
-      jaegerMatchers: props.jaegerMatchers,
+      collectorMatchers: sources.collector?.matchers,
+      tempoMatchers: sources.tempo?.matchers,
+      jaegerMatchers: sources.jaeger?.matchers,
+      scrapeTargets: sources.targets,
       spanMetrics: props.spanMetrics,
       refusedRatio: ratio('refusedRatio', props.refusedRatio, 0.01),
       queueFillRatio: ratio('queueFillRatio', props.queueFillRatio, 0.8),
@@ -128,7 +133,7 @@ export class TracingAlerts extends Construct {
       runbookBaseUrl: props.runbookBaseUrl,
     });
     this.prometheusRule = new ApiObject(this, 'PrometheusRule', {
-      apiVersion: 'monitoring.coreos.com/v1',
+      apiVersion: MONITORING_API_VERSION,
       kind: 'PrometheusRule',
       metadata: { name, labels: { ...wiringLabels('alerts', name), ...(props.ruleLabels ?? {}) } },
       spec: this.rules,

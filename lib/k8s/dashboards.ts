@@ -1,15 +1,15 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 // The generated L1s only (the same module as kplus.k8s): the package root would also load every L2.
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { configError } from '../core/errors';
 import { validateDnsLabel } from '../core/names';
-import { promMatchersProblem } from '../render/alert-rules';
 import { dashboardDatasourceUids, renderPipelineDashboard, renderServiceDashboard } from '../render/dashboards';
 import { SpanMetrics } from '../render/grafana-span-metrics';
 import { GRAFANA_OPERATOR_API_VERSION, GrafanaDelivery } from './grafana-delivery';
 import { ITracingDatasourceUids } from './grafana-datasources';
 import { wiringLabels } from './prometheus';
+import { IMetricsSource, resolveSources } from './scrape';
 
 /** Props of {@link TracingDashboards}. */
 export interface TracingDashboardsProps {
@@ -26,20 +26,21 @@ export interface TracingDashboardsProps {
    */
   readonly spanMetrics?: SpanMetrics;
   /**
-   * PromQL matchers (no braces) selecting the collectors' series.
-   * @default - the chart's namespace: `namespace="<namespace>"`
+   * Show the collector tier's panels. It must be scraped (`serviceMonitor` on the TracingCollector);
+   * the panels select its series by the labels that scrape gives them.
+   * @default - no collector panels
    */
-  readonly collectorMatchers?: string;
+  readonly collector?: IMetricsSource;
   /**
-   * Show Tempo's panels, selecting its series with these matchers.
+   * Show Tempo's panels. It must be scraped (`podMonitor` on Tempo).
    * @default - no Tempo panels
    */
-  readonly tempoMatchers?: string;
+  readonly tempo?: IMetricsSource;
   /**
-   * Show Jaeger's panels, selecting its series with these matchers.
+   * Show Jaeger's panels. It must be scraped (`podMonitor` on Jaeger).
    * @default - no Jaeger panels
    */
-  readonly jaegerMatchers?: string;
+  readonly jaeger?: IMetricsSource;
   /**
    * Name of the ConfigMap (sidecar) or prefix of the GrafanaDashboard objects (operator).
    * @default 'tracing-dashboards'
@@ -49,8 +50,9 @@ export interface TracingDashboardsProps {
 
 /**
  * Two Grafana dashboards, delivered by sidecar ConfigMap or grafana-operator:
- * pipeline health (collectors, queues, Tempo or Jaeger ingestion) and
- * per-service rate, errors and duration from span metrics with exemplars.
+ * pipeline health (scrape targets up, collectors, queues, Tempo or Jaeger ingestion) of the
+ * components given, each of which must be scraped, and per-service rate, errors and duration
+ * from span metrics with exemplars. With no component, only the service dashboard.
  */
 export class TracingDashboards extends Construct {
   /** Dashboard models by uid. */
@@ -68,16 +70,18 @@ export class TracingDashboards extends Construct {
       throw configError(path, 'the dashboards read Prometheus, but the datasources have no Prometheus datasource', ds.prometheusUid,
         'add prometheus: { endpoint } to TracingDatasources');
     }
-    const namespace = Chart.of(this).namespace;
-    const collectorMatchers = props.collectorMatchers ?? (namespace ? `namespace="${namespace}"` : '');
-    for (const [key, value] of [['collectorMatchers', collectorMatchers], ['tempoMatchers', props.tempoMatchers], ['jaegerMatchers', props.jaegerMatchers]] as const) {
-      if (value === undefined) continue;
-      const problem = promMatchersProblem(value);
-      if (problem) throw configError(path, `${key} is not a PromQL label-matcher list: ${problem}`, value, 'write matchers without braces, e.g. namespace="tracing"');
-    }
+    const sources = resolveSources(this, path, 'dashboards', props);
     const spanMetrics = props.spanMetrics ?? ds.spanMetrics ?? SpanMetrics.collectorConnector();
+    // The pipeline dashboard only shows scraped components: without any, it would be empty.
+    const pipeline = sources.collector || sources.tempo || sources.jaeger;
     const models = [
-      renderPipelineDashboard({ prometheusUid: ds.prometheusUid, collectorMatchers, tempoMatchers: props.tempoMatchers, jaegerMatchers: props.jaegerMatchers }),
+      ...(pipeline ? [renderPipelineDashboard({
+        prometheusUid: ds.prometheusUid,
+        collectorMatchers: sources.collector?.matchers,
+        tempoMatchers: sources.tempo?.matchers,
+        jaegerMatchers: sources.jaeger?.matchers,
+        scrapeTargets: sources.targets,
+      })] : []),
       renderServiceDashboard({ prometheusUid: ds.prometheusUid, traceUid: ds.traceUid, spanMetrics }),
     ];
     // Every datasource a dashboard uses must exist: name the dashboard, the panel and the missing uid.

@@ -25,3 +25,4 @@ export * from './instrumentation';
 export * from './dashboards';
 export * from './tempo-distributed';
 export * from './kafka';
+export * from './scrape';

@@ -12,12 +12,14 @@ import { JAEGER_OTLP_GRPC, JAEGER_OTLP_HTTP, JAEGER_QUERY_GRPC, JAEGER_QUERY_HTT
 import { collectorRole, resolveCollector } from './jaeger/collector-role';
 import { JaegerContext } from './jaeger/context';
 import { dependenciesJob } from './jaeger/dependencies-job';
+import { jaegerPodMonitors } from './jaeger/monitoring';
 import { JaegerProps } from './jaeger/props';
 import { queryRole, resolveQuery } from './jaeger/query-role';
 import { retentionJobs } from './jaeger/retention-jobs';
 import { maintenanceNetworkPolicy } from './jaeger/services-and-policies';
 import { JaegerIndexRotation, ResolvedJaegerStorage, resolveJaegerStorage } from './jaeger-storage';
 import { standardLabels } from './labels';
+import { IMetricsSource, MetricsScrape } from './scrape';
 
 // The builders live in ./jaeger/; this file keeps the construct that wires them, and the public API.
 export * from './jaeger/props';
@@ -32,7 +34,7 @@ const LOG_LEVELS = ['debug', 'info', 'warn', 'error'];
  * optionally spark-dependencies; restricted pods and NetworkPolicies throughout.
  * Must live in a Chart with a namespace.
  */
-export class Jaeger extends Construct {
+export class Jaeger extends Construct implements IMetricsSource {
   public readonly name: string;
   public readonly namespace: string;
   /** Resolved storage, as every role and job sees it. */
@@ -49,6 +51,9 @@ export class Jaeger extends Construct {
   public readonly basePath: string;
   /** Namespaces the NetworkPolicies admit to the receivers and query ports; undefined means every namespace. */
   public readonly allowedNamespaces?: string[];
+  /** How Jaeger's metrics are scraped, with `podMonitor`. */
+  public readonly metricsScrape?: MetricsScrape;
+  public readonly metricsSourceInfo: { readonly component: string; readonly enable: string };
 
   private readonly resolved: ResolvedJaegerStorage;
   private readonly image: string;
@@ -111,6 +116,9 @@ export class Jaeger extends Construct {
     this.queryConfig = queryObjects.config;
     this.queryDeployment = queryObjects.deployment;
     this.queryService = queryObjects.service;
+
+    this.metricsSourceInfo = { component: `Jaeger ${namespace}/${this.name}`, enable: `podMonitor: {} on Jaeger ${path}` };
+    if (props.podMonitor) this.metricsScrape = jaegerPodMonitors(ctx, path, namespace, props.podMonitor, allowedNamespaces);
 
     retentionJobs(ctx);
     if (props.dependencies) dependenciesJob(ctx, path, props.dependencies);

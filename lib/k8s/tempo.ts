@@ -14,13 +14,14 @@ import {
 } from '../render/tempo-config';
 import { toYaml } from '../render/yaml';
 import { TempoSizing, sizeTempo } from '../core/tempo-sizing';
-import { renderTempoDistributedConfig } from '../render/tempo-distributed-config';
+import { TEMPO_TARGETS, renderTempoDistributedConfig } from '../render/tempo-distributed-config';
 import { configChecksum } from './checksum';
 import { ResolvedTempoKafka, TempoKafkaTopicSettings, resolveTempoKafka } from './kafka';
 import { labelsWithoutVersion, selectorLabels, standardLabels } from './labels';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
 import { TempoDeploymentMode, TempoMicroservices, tempoMicroservicesHosts } from './tempo-distributed';
 import { resourceRequirements } from './resources';
+import { BackendMonitorOptions, checkPrometheusAdmitted, IMetricsSource, jobMatchers, MetricsScrape, podMonitor, podMonitorJob, resolveMonitorOptions, scrapeTarget } from './scrape';
 import { TEMPO_VOLUME_MOUNTS, tempoProbes } from './tempo-container';
 
 /** Tempo's image runs as this UID and GID (cmd/tempo/Dockerfile). */
@@ -135,6 +136,13 @@ export interface TempoProps extends TempoTenancyProps {
    * @default TempoDeploymentMode.monolithic()
    */
   readonly deploymentMode?: TempoDeploymentMode;
+  /**
+   * A prometheus-operator PodMonitor scraping `/metrics` on port `http` (3200) of every Tempo pod,
+   * so that {@link TracingAlerts} and {@link TracingDashboards} can read Tempo's metrics (they refuse
+   * a Tempo nothing scrapes). With `allowedNamespaces`, set `prometheusNamespace` to one of them.
+   * @default - no PodMonitor
+   */
+  readonly podMonitor?: BackendMonitorOptions;
 }
 
 const DEFAULT_RESOURCES: ContainerResources = { cpuRequest: '500m', cpuLimit: '2', memoryRequest: '2Gi', memoryLimit: '4Gi' };
@@ -148,7 +156,7 @@ const LOG_LEVELS = ['debug', 'info', 'warn', 'error'];
  * distributed shape on Kafka (see {@link TempoMicroservices}). Must live in a
  * Chart with a namespace.
  */
-export class Tempo extends Construct {
+export class Tempo extends Construct implements IMetricsSource {
   /** Base name of the objects and the query Service. */
   public readonly name: string;
   public readonly namespace: string;
@@ -184,6 +192,9 @@ export class Tempo extends Construct {
   public readonly multitenancy: boolean;
   /** Namespaces the NetworkPolicy admits to the receivers and query port; undefined means every namespace. */
   public readonly allowedNamespaces?: string[];
+  /** How Tempo's metrics are scraped, with `podMonitor`. */
+  public readonly metricsScrape?: MetricsScrape;
+  public readonly metricsSourceInfo: { readonly component: string; readonly enable: string };
 
   constructor(scope: Construct, id: string, props: TempoProps) {
     super(scope, id);
@@ -208,6 +219,7 @@ export class Tempo extends Construct {
       throw configError(path, 'logLevel is not a Tempo log level', logLevel, `use one of ${LOG_LEVELS.join(', ')}`);
     }
     validateAnnotations(path, 'serviceAccountAnnotations', props.serviceAccountAnnotations);
+    this.metricsSourceInfo = { component: `Tempo ${namespace}/${this.name}`, enable: `podMonitor: {} on Tempo ${path}` };
     this.tenancy = resolveTempoTenancy(path, props);
     const storage = resolveStorage(path, props.storage);
     const metricsGenerator = resolveMetricsGenerator(path, props.metricsGenerator);
@@ -303,6 +315,7 @@ export class Tempo extends Construct {
       this.networkPolicy = this.microservices.networkPolicy;
       this.selector = this.microservices.instanceSelector;
       this.ingestHost = `${this.ingestService.name}.${namespace}.svc.cluster.local`;
+      this.metricsScrape = this.createPodMonitor(props, labelsFor('tempo'), TEMPO_TARGETS.distributor);
       return;
     }
 
@@ -409,6 +422,7 @@ export class Tempo extends Construct {
     const from: k8s.NetworkPolicyPeer[] = allowed
       ? allowed.map((ns) => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } }))
       : [{ namespaceSelector: {} }];
+    this.metricsScrape = this.createPodMonitor(props, labels, 'tempo');
     this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
       metadata: { name: this.name, labels },
       spec: {
@@ -421,6 +435,36 @@ export class Tempo extends Construct {
         ],
       },
     });
+  }
+
+  /**
+   * The PodMonitor (when asked for) over every Tempo pod, and what it scrapes: the series of the
+   * container that receives spans (`tempo` monolithic, `distributor` in microservices mode) are
+   * the ones the alerts and dashboards read.
+   */
+  private createPodMonitor(props: TempoProps, labels: Record<string, string>, ingestContainer: string): MetricsScrape | undefined {
+    if (!props.podMonitor) return undefined;
+    const path = this.node.path;
+    const interval = resolveMonitorOptions(path, 'podMonitor', props.podMonitor);
+    checkPrometheusAdmitted(path, 'podMonitor', props.podMonitor, this.allowedNamespaces, TEMPO_HTTP_PORT);
+    const monitor = podMonitor(this, 'PodMonitor', {
+      name: this.name,
+      namespace: this.namespace,
+      labels: { ...labels, ...(props.podMonitor.labels ?? {}) },
+      selector: this.selector,
+      port: 'http',
+      interval,
+    });
+    const component = `Tempo ${this.namespace}/${this.name}`;
+    const job = podMonitorJob(this.namespace, this.name);
+    return {
+      component,
+      matchers: jobMatchers(this.namespace, [job]),
+      targets: [scrapeTarget(ingestContainer === 'tempo' ? component : `Tempo ${ingestContainer} ${this.namespace}/${this.name}`,
+        { namespace: this.namespace, job, container: ingestContainer })],
+      monitors: [monitor],
+      owner: this,
+    };
   }
 
   /** In-cluster DNS name of the Service receiving traces (the distributor's in microservices mode). */

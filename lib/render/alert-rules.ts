@@ -34,10 +34,22 @@ export const TEMPO_METRICS = {
 /** The exporter name Jaeger v2 writes spans to storage with. */
 export const JAEGER_STORAGE_EXPORTER = 'jaeger_storage_exporter';
 
+/** A group of scrape targets the alerts read, by the labels the scrape gives its series. */
+export interface ScrapedTargetGroup {
+  /** What the targets are, e.g. `Tempo distributor tracing/tempo`. */
+  readonly description: string;
+  /** Label matchers (no braces) selecting exactly the group's series, e.g. `namespace="tracing", job="tracing/tempo"`. */
+  readonly matchers: string;
+  /** Labels of the absence alert (it has no series to take them from), so each group's alert is its own in Alertmanager. */
+  readonly labels: Record<string, string>;
+}
+
 /** Thresholds and scoping after defaults. */
 export interface TracingAlertRulesInput {
-  /** PromQL label matchers (without braces) that select the collectors' series, e.g. `namespace="tracing"`; empty for all. */
-  readonly collectorMatchers: string;
+  /** PromQL label matchers (without braces) that select the collectors' series; undefined when there are no collectors to alert on. */
+  readonly collectorMatchers?: string;
+  /** Every target group the other alerts read: each gets an alert for its absence and one for a target down. */
+  readonly scrapeTargets: ScrapedTargetGroup[];
   /** Matchers selecting Tempo's series; undefined when there is no Tempo. */
   readonly tempoMatchers?: string;
   /** Matchers selecting Jaeger's series; undefined when there is no Jaeger. */
@@ -89,12 +101,12 @@ function pct(ratio: number): string {
  */
 export function renderTracingAlertRules(input: TracingAlertRulesInput): RuleFile {
   const c = COLLECTOR_METRICS;
-  const cm = input.collectorMatchers;
-  const rule = (alert: string, expr: string, forDuration: string, severity: string, summary: string, description: string): AlertRule => ({
+  const cm = input.collectorMatchers ?? '';
+  const rule = (alert: string, expr: string, forDuration: string, severity: string, summary: string, description: string, labels: Record<string, string> = {}): AlertRule => ({
     alert,
     expr,
     for: forDuration,
-    labels: { severity, ...input.extraLabels },
+    labels: { severity, ...labels, ...input.extraLabels },
     annotations: {
       summary,
       description,
@@ -107,7 +119,7 @@ export function renderTracingAlertRules(input: TracingAlertRulesInput): RuleFile
   // Collectors older than the "failed" counter report none: count them as zero failures rather than dropping the series.
   const failed = `(${by} (rate(${c.receiverFailedSpans}${sel(cm)}[5m])) or ${refused} * 0)`;
   const accepted = `${by} (rate(${c.receiverAcceptedSpans}${sel(cm)}[5m]))`;
-  const collector: AlertRule[] = [
+  const collector: AlertRule[] = input.collectorMatchers === undefined ? [] : [
     rule('TracingCollectorRefusingSpans',
       `(${refused} + ${failed})\n/ (${accepted} + ${refused} + ${failed})\n> ${input.refusedRatio}`,
       '10m', 'warning',
@@ -160,9 +172,27 @@ export function renderTracingAlertRules(input: TracingAlertRulesInput): RuleFile
       'Jaeger\'s storage exporter drops spans: Elasticsearch/OpenSearch rejects writes (check cluster health, disk watermarks, index templates) or is unreachable.'));
   }
 
+  // The alerts above see nothing when their targets are not scraped: say so, per target group.
+  const scrape: AlertRule[] = input.scrapeTargets.map((t) => rule('TracingMetricsAbsent',
+    `absent(up{${t.matchers}} == 1)`,
+    '10m', 'critical',
+    `No scrape target of ${t.description} is up: the alerts on its metrics cannot fire`,
+    `Prometheus has no up == 1 series for {${t.matchers}}. Either the pods are gone, or Prometheus does not select their monitor `
+    + '(check the monitor\'s labels against serviceMonitorSelector/podMonitorSelector and its namespace selectors), or every scrape fails '
+    + '(NetworkPolicy, port, TLS). Until this is fixed every tracing alert and panel reading these series is blind.',
+    t.labels));
+  if (input.scrapeTargets.length > 0) {
+    scrape.push(rule('TracingScrapeTargetDown',
+      input.scrapeTargets.map((t) => `up{${t.matchers}} == 0`).join('\nor '),
+      '10m', 'warning',
+      'Scrape of {{ $labels.namespace }}/{{ $labels.pod }} (job {{ $labels.job }}) fails',
+      'Prometheus finds the target but cannot scrape it (pod not ready, port closed, NetworkPolicy). Its metrics are missing from the tracing alerts and dashboards.'));
+  }
+
   const groups: RuleFile['groups'] = [
-    { name: 'tracing-collector', rules: collector },
+    ...(collector.length > 0 ? [{ name: 'tracing-collector', rules: collector }] : []),
     ...(backend.length > 0 ? [{ name: 'tracing-backend', rules: backend }] : []),
+    ...(scrape.length > 0 ? [{ name: 'tracing-scrape', rules: scrape }] : []),
   ];
   if (input.spanMetrics) {
     const sm = input.spanMetrics;

@@ -1,4 +1,4 @@
-import { COLLECTOR_METRICS, JAEGER_STORAGE_EXPORTER, TEMPO_METRICS } from './alert-rules';
+import { COLLECTOR_METRICS, JAEGER_STORAGE_EXPORTER, ScrapedTargetGroup, TEMPO_METRICS } from './alert-rules';
 import { SpanMetrics } from './grafana-span-metrics';
 
 /**
@@ -12,8 +12,10 @@ export const SERVICES_DASHBOARD_UID = 'tracing-services';
 
 export interface PipelineDashboardInput {
   readonly prometheusUid: string;
-  /** Matchers (no braces) for the collectors' series. */
-  readonly collectorMatchers: string;
+  /** Matchers (no braces) for the collectors' series; undefined leaves the collectors' panels out. */
+  readonly collectorMatchers?: string;
+  /** The scraped target groups the panels read; a panel shows how many of each are up. */
+  readonly scrapeTargets: ScrapedTargetGroup[];
   /** Matchers for Tempo's series; undefined leaves Tempo's panels out. */
   readonly tempoMatchers?: string;
   /** Matchers for Jaeger's series; undefined leaves Jaeger's panels out. */
@@ -94,23 +96,30 @@ function dashboard(uid: string, title: string, description: string, panels: Pane
 /** Pipeline health: collector receivers, exporters, queues; Tempo ingestion; Jaeger storage writes. */
 export function renderPipelineDashboard(input: PipelineDashboardInput): Record<string, unknown> {
   const c = COLLECTOR_METRICS;
-  const m = input.collectorMatchers;
   const L = new Layout({ type: 'prometheus', uid: input.prometheusUid });
-  const r = (metric: string, by: string, matchers = m, extra?: string) => `sum by (${by}) (rate(${metric}${sel(matchers, extra)}[$__rate_interval]))`;
-  L.row('Collectors');
-  L.timeseries('Spans received', 'cps', [
-    { expr: r(c.receiverAcceptedSpans, 'job'), legend: '{{job}} accepted' },
-    { expr: r(c.receiverRefusedSpans, 'job'), legend: '{{job}} refused' },
-    { expr: r(c.receiverFailedSpans, 'job'), legend: '{{job}} failed' },
-  ], 'Spans the collectors\' receivers accepted, refused (back-pressure: senders retry) and failed to process.');
-  L.timeseries('Spans exported', 'cps', [
-    { expr: r(c.exporterSentSpans, 'job, exporter'), legend: '{{job}} {{exporter}} sent' },
-    { expr: r(c.exporterSendFailedSpans, 'job, exporter'), legend: '{{job}} {{exporter}} dropped after retries' },
-    { expr: r(c.exporterEnqueueFailedSpans, 'job, exporter'), legend: '{{job}} {{exporter}} dropped, queue full' },
-  ], 'Spans the exporters delivered, and spans they dropped.');
-  L.timeseries('Sending queue fill', 'percentunit', [
-    { expr: `max by (job, exporter) (${c.exporterQueueSize}${sel(m)}) / max by (job, exporter) (${c.exporterQueueCapacity}${sel(m)})`, legend: '{{job}} {{exporter}}' },
-  ], 'Queue size over capacity. At 100% new spans are dropped.');
+  const r = (metric: string, by: string, matchers: string, extra?: string) => `sum by (${by}) (rate(${metric}${sel(matchers, extra)}[$__rate_interval]))`;
+  if (input.scrapeTargets.length > 0) {
+    L.row('Scrape');
+    L.timeseries('Scrape targets up', 'short', input.scrapeTargets.map((t) => ({ expr: `sum(up{${t.matchers}}) or vector(0)`, legend: t.description })),
+      'Targets Prometheus scrapes successfully, per group the panels below read. At 0 the panels of that group show no data because nothing is scraped, not because all is well.');
+  }
+  if (input.collectorMatchers !== undefined) {
+    const m = input.collectorMatchers;
+    L.row('Collectors');
+    L.timeseries('Spans received', 'cps', [
+      { expr: r(c.receiverAcceptedSpans, 'job', m), legend: '{{job}} accepted' },
+      { expr: r(c.receiverRefusedSpans, 'job', m), legend: '{{job}} refused' },
+      { expr: r(c.receiverFailedSpans, 'job', m), legend: '{{job}} failed' },
+    ], 'Spans the collectors\' receivers accepted, refused (back-pressure: senders retry) and failed to process.');
+    L.timeseries('Spans exported', 'cps', [
+      { expr: r(c.exporterSentSpans, 'job, exporter', m), legend: '{{job}} {{exporter}} sent' },
+      { expr: r(c.exporterSendFailedSpans, 'job, exporter', m), legend: '{{job}} {{exporter}} dropped after retries' },
+      { expr: r(c.exporterEnqueueFailedSpans, 'job, exporter', m), legend: '{{job}} {{exporter}} dropped, queue full' },
+    ], 'Spans the exporters delivered, and spans they dropped.');
+    L.timeseries('Sending queue fill', 'percentunit', [
+      { expr: `max by (job, exporter) (${c.exporterQueueSize}${sel(m)}) / max by (job, exporter) (${c.exporterQueueCapacity}${sel(m)})`, legend: '{{job}} {{exporter}}' },
+    ], 'Queue size over capacity. At 100% new spans are dropped.');
+  }
   if (input.tempoMatchers !== undefined) {
     const t = input.tempoMatchers;
     L.row('Tempo');

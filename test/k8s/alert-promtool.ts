@@ -37,17 +37,23 @@ export function expandTemplate(text: string, labels: Record<string, string>, val
  * every expected alert's annotations from the rule's templates, runs
  * `promtool test rules`, and cleans up.
  */
-export function runPromtoolTest(fixture: string, rules: { groups: Array<{ rules: Array<{ alert: string; annotations: Record<string, string> }> }> }): { code: number; output: string } {
+export function runPromtoolTest(fixture: string, rules: { groups: Array<{ rules: Array<{ alert: string; labels?: Record<string, string>; annotations: Record<string, string> }> }> }): { code: number; output: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'promtool-'));
   try {
-    const byName = new Map(rules.groups.flatMap((g) => g.rules).map((r) => [r.alert, r]));
+    const all = rules.groups.flatMap((g) => g.rules);
+    // Several rules may share an alert name (one absence rule per target group): the expected alert's
+    // labels pick the rule whose own labels it carries.
+    const ruleFor = (alertname: string, labels: Record<string, string>) => {
+      const named = all.filter((r) => r.alert === alertname);
+      return named.find((r) => Object.entries(r.labels ?? {}).every(([k, v]) => labels[k] === v)) ?? named[0];
+    };
     const test = parse(readFileSync(fixture, 'utf8'));
     for (const t of test.tests) {
       for (const art of t.alert_rule_test ?? []) {
-        const rule = byName.get(art.alertname);
-        if (!rule) throw new Error(`fixture ${path.basename(fixture)} tests ${art.alertname}, which the rules do not contain`);
+        if (!all.some((r) => r.alert === art.alertname)) throw new Error(`fixture ${path.basename(fixture)} tests ${art.alertname}, which the rules do not contain`);
         for (const exp of art.exp_alerts ?? []) {
           const labels = { alertname: art.alertname, ...exp.exp_labels };
+          const rule = ruleFor(art.alertname, labels)!;
           exp.exp_annotations = Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, expandTemplate(v, labels, exp.exp_value)]));
           delete exp.exp_value;
         }

@@ -40,10 +40,10 @@ describe('example: grafana-wiring on the default Tempo example', () => {
   test('with the collector tier and Jaeger: OTLP goes to the gateway, Jaeger gets a datasource and a UI ingress', () => {
     const app = Testing.app();
     const tempoChart = buildTempoGitOps(app);
-    new TracingCollectorChart(app, 'otel-collector', { namespace: 'observability', backend: CollectorBackend.tempo(tempoChart.tempo) });
+    new TracingCollectorChart(app, 'otel-collector', { namespace: 'observability', backend: CollectorBackend.tempo(tempoChart.tempo), serviceMonitor: {} });
     new JaegerChart(app, 'jaeger', {
       namespace: 'jaeger', storage: JaegerStorage.opensearch({ serverUrls: ['https://search.example.com'], sigv4: { region: 'eu-west-1' } }),
-      indexRotation: JaegerIndexRotation.daily({ indexCleaner: false }),
+      indexRotation: JaegerIndexRotation.daily({ indexCleaner: false }), podMonitor: {},
     });
     buildGrafanaWiring(app);
     const charts = synthAll(app);
@@ -54,5 +54,21 @@ describe('example: grafana-wiring on the default Tempo example', () => {
     expect(jaegerIngress.metadata.annotations['nginx.ingress.kubernetes.io/auth-url']).toContain('oauth2-proxy');
     const ds = parse((charts['grafana-wiring'].find((o: any) => o.metadata.name === 'tracing-datasources') as any).data['tracing-datasources.yaml']);
     expect(ds.datasources.map((d: any) => d.uid).sort()).toEqual(['jaeger', 'loki', 'prometheus', 'tempo']);
+  });
+
+  test('a collector or Jaeger that nothing scrapes is refused: the wiring\'s alerts and dashboards would read no data', () => {
+    for (const monitored of ['collector', 'jaeger'] as const) {
+      const app = Testing.app();
+      const tempoChart = buildTempoGitOps(app);
+      new TracingCollectorChart(app, 'otel-collector', {
+        namespace: 'observability', backend: CollectorBackend.tempo(tempoChart.tempo), ...(monitored === 'collector' ? { serviceMonitor: {} } : {}),
+      });
+      new JaegerChart(app, 'jaeger', {
+        namespace: 'jaeger', storage: JaegerStorage.opensearch({ serverUrls: ['https://search.example.com'], sigv4: { region: 'eu-west-1' } }),
+        indexRotation: JaegerIndexRotation.daily({ indexCleaner: false }), ...(monitored === 'jaeger' ? { podMonitor: {} } : {}),
+      });
+      const missing = monitored === 'collector' ? /Jaeger jaeger\/jaeger \(jaeger\), but no ServiceMonitor or PodMonitor scrapes it/ : /collector observability\/otel \(collector\), but no ServiceMonitor or PodMonitor scrapes it/;
+      expect(() => buildGrafanaWiring(app)).toThrow(missing);
+    }
   });
 });

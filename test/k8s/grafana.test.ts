@@ -1,8 +1,8 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import {
-  GrafanaDelivery, JaegerChart, JaegerIndexRotation, JaegerStorage, LokiTraceIdMatcher, PrometheusEndpoint, PrometheusTracingPatch, SpanMetrics, SpanMetricsHistogramUnit,
-  TempoChart, TraceBackend, TracingDashboards, TracingDatasources, TracingDatasourcesProps, kubePrometheusStackTracingValues,
+  CollectorBackend, GrafanaDelivery, Jaeger, JaegerChart, JaegerIndexRotation, JaegerStorage, LokiTraceIdMatcher, PrometheusEndpoint, PrometheusTracingPatch, SpanMetrics, SpanMetricsHistogramUnit,
+  Tempo, TempoChart, TraceBackend, TracingDashboards, TracingDatasources, TracingCollectorChart, TracingDatasourcesProps, kubePrometheusStackTracingValues,
 } from '../../lib/k8s';
 import { datasourceReferences, escapeProvisioningDollars, renderDatasourceProvisioningFile } from '../../lib/render/grafana-datasources';
 import { K8sObject } from '../helpers/schema';
@@ -14,7 +14,7 @@ const REMOTE_WRITE = 'http://prometheus-operated.monitoring.svc.cluster.local:90
 function tempoIn(app: App, extra: Record<string, unknown> = {}) {
   return new TempoChart(app, 'tempo', {
     namespace: 'tracing', storage: { bucketName: 'tempo-traces', region: 'eu-west-1' },
-    metricsGenerator: { remoteWriteUrl: REMOTE_WRITE }, ...extra,
+    metricsGenerator: { remoteWriteUrl: REMOTE_WRITE }, podMonitor: {}, ...extra,
   }).tempo;
 }
 
@@ -24,6 +24,7 @@ function jaegerIn(app: App) {
     storage: JaegerStorage.opensearch({ serverUrls: ['https://search.example.com'], sigv4: { region: 'eu-west-1' } }),
     indexRotation: JaegerIndexRotation.daily({ indexCleaner: false }),
     query: { basePath: '/jaeger' },
+    podMonitor: {},
   }).jaeger;
 }
 
@@ -34,7 +35,12 @@ function build(make: (app: App) => Partial<TracingDatasourcesProps>, delivery?: 
   const partial = make(app);
   const chart = new Chart(app, 'grafana', { namespace: 'monitoring', disableResourceNameHashes: true });
   const datasources = new TracingDatasources(chart, 'Datasources', { delivery, ...partial } as TracingDatasourcesProps);
-  new TracingDashboards(chart, 'Dashboards', { datasources, delivery, tempoMatchers: 'namespace="tracing"' });
+  // The dashboards read every scraped component of the stack: the collector tier in front of Tempo, Tempo, Jaeger.
+  const tempo = partial.tempo?.target as Tempo | undefined;
+  const collector = tempo && !tempo.multitenancy
+    ? new TracingCollectorChart(app, 'otel', { namespace: 'observability', backend: CollectorBackend.tempo(tempo), serviceMonitor: {} }).collector
+    : undefined;
+  new TracingDashboards(chart, 'Dashboards', { datasources, delivery, collector, tempo, jaeger: partial.jaeger?.target as Jaeger | undefined });
   const objects = synthChart(chart);
   expectValidObjects(objects);
   return { objects, datasources };
@@ -263,7 +269,7 @@ describe('TracingDashboards', () => {
   test('bad input: a dashboard datasource uid that does not exist names the dashboard, the panel and the uid', () => {
     const chart = new Chart(Testing.app(), 'grafana', { namespace: 'monitoring' });
     expect(() => new TracingDashboards(chart, 'Dashboards', { datasources: { prometheusUid: 'mimir', traceUid: 'tempo', knownUids: ['tempo', 'prometheus'] } }))
-      .toThrow(/dashboard "tracing-pipeline" panel "Spans received" uses datasource uid "mimir", which no datasource has; known uids: "tempo", "prometheus"/);
+      .toThrow(/dashboard "tracing-services" variable "service" uses datasource uid "mimir", which no datasource has; known uids: "tempo", "prometheus"/);
   });
 });
 

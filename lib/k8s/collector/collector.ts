@@ -9,6 +9,8 @@ import { CollectorSamplingMode, CollectorTier, TracingCollectorProps } from './p
 import { resolveCollector } from './resolve';
 import { samplerTier } from './sampler';
 import { TierScope } from './tier';
+import { collectorScrape } from './monitoring';
+import { IMetricsSource, MetricsScrape, resolveMonitorOptions } from '../scrape';
 
 // The public names of the collector stay exported from this module (index.ts, instrumentation.ts import it).
 export * from './props';
@@ -38,7 +40,7 @@ export { deriveTailSizing } from './sizing';
  * memory limit, metrics are on the pod IP port 8888 and health_check drives the probes.
  * Must live in a Chart with a namespace.
  */
-export class TracingCollector extends Construct {
+export class TracingCollector extends Construct implements IMetricsSource {
   public readonly name: string;
   public readonly namespace: string;
   /** The sampling model as resolved. */
@@ -52,6 +54,9 @@ export class TracingCollector extends Construct {
   public readonly sampler?: CollectorTier;
   /** The strategies file served to SDKs, when remote sampling is on. */
   public readonly samplingStrategiesJson?: string;
+  /** How the tiers' metrics are scraped, with `serviceMonitor`. */
+  public readonly metricsScrape?: MetricsScrape;
+  public readonly metricsSourceInfo: { readonly component: string; readonly enable: string };
 
   constructor(scope: Construct, id: string, props: TracingCollectorProps) {
     super(scope, id);
@@ -63,12 +68,15 @@ export class TracingCollector extends Construct {
     this.sampling = r.sampling;
     this.tailSizing = r.tail?.sizing;
     const ctx: TierScope = { scope: this, instance: this.name, namespace: this.namespace, monitor: props.serviceMonitor };
+    this.metricsSourceInfo = { component: `collector ${this.namespace}/${this.name}`, enable: `serviceMonitor: {} on TracingCollector ${this.node.path}` };
+    if (props.serviceMonitor) resolveMonitorOptions(this.node.path, 'serviceMonitor', props.serviceMonitor);
 
     // Sampler first: the gateway's resolver points at it. The creation order is the order of the manifests.
     this.sampler = r.tail ? samplerTier(ctx, r, r.tail) : undefined;
     this.gateway = gatewayTier(ctx, r, this.sampler);
     this.samplingStrategiesJson = r.remoteSampling ? renderSamplingStrategiesJson(this.sampling) : undefined;
     this.agent = agentTier(ctx, r, this.gateway, this.samplingStrategiesJson);
+    if (props.serviceMonitor) this.metricsScrape = collectorScrape(this, [this.agent, this.gateway, ...(this.sampler ? [this.sampler] : [])]);
   }
 
   /** Service DNS name of the agents' node-local Service: what applications export to. */

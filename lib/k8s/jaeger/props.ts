@@ -3,6 +3,7 @@ import { ContainerResources } from '../../core/quantities';
 import { Retention } from '../../core/retention';
 import { TraceSampling } from '../../core/sampling';
 import { JaegerIndexRotation, JaegerStorage } from '../jaeger-storage';
+import type { BackendMonitorOptions } from '../scrape';
 
 /** Jaeger's images run as this UID and GID (cmd/jaeger/Dockerfile). */
 export const JAEGER_UID = 10001;
@@ -169,6 +170,13 @@ export interface JaegerProps {
    * @default - every namespace
    */
   readonly allowedNamespaces?: string[];
+  /**
+   * prometheus-operator PodMonitors for the collector and query pods (Jaeger's telemetry on port
+   * `metrics`, 8888), so that TracingAlerts and TracingDashboards can read Jaeger's metrics (they
+   * refuse a Jaeger nothing scrapes). With `allowedNamespaces`, set `prometheusNamespace` to one of them.
+   * @default - no PodMonitors
+   */
+  readonly podMonitor?: BackendMonitorOptions;
   /**
    * Log level of Jaeger.
    * @default 'info'
