@@ -1,8 +1,9 @@
 /**
  * GitOps for many environments: one typed description, one directory per
  * environment under dist/environments/<name>/ with a kustomization.yaml that
- * Argo CD or Flux applies. Each environment gets Tempo, the collector tier and
- * an Ingress for Tempo's query API; retention, sizes, sampling, replicas and
+ * Argo CD or Flux applies. Each environment gets Tempo and the collector tier,
+ * each with its monitor, the pipeline alerts reading them (namespace monitoring)
+ * and an Ingress for Tempo's query API; retention, sizes, sampling, replicas and
  * hosts differ per environment. AWS values come from the JSON `cdk deploy
  * --outputs-file` wrote for each environment's stack (set
  * GITOPS_OUTPUTS=path/to/outputs.json; the committed sample is used otherwise).
@@ -10,10 +11,10 @@
  *   npm run build && node out/examples/gitops-environments/app.js
  */
 import * as path from 'path';
-import { App } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import {
   CertificateIssuer, CollectorBackend, GitOpsEnvironment, IngressAuth, IngressBackend, IngressController, IngressTls,
-  readAwsValuesFile, Retention, synthEnvironments, TempoChart, tempoAwsValuesFrom, TraceSampling, TracingCollectorChart, TracingIngress,
+  readAwsValuesFile, Retention, synthEnvironments, TempoChart, tempoAwsValuesFrom, TraceSampling, TracingAlerts, TracingCollectorChart, TracingIngress,
 } from '../../lib/k8s';
 import sampleOutputs from './outputs.json';
 
@@ -58,6 +59,9 @@ export const ENVIRONMENTS: GitOpsEnvironment<TracingEnvironmentSpec>[] = [
   },
 ];
 
+/** Labels kube-prometheus-stack's Prometheus selects monitors and rules by (release `kube-prometheus-stack`). */
+export const PROMETHEUS_SELECTOR = { release: 'kube-prometheus-stack' };
+
 /** Builds one environment's charts. */
 export function buildEnvironment(app: App, env: GitOpsEnvironment<TracingEnvironmentSpec>, outputs: unknown, source: string): void {
   const aws = tempoAwsValuesFrom(outputs, source, { stackName: env.spec.stackName });
@@ -67,16 +71,21 @@ export function buildEnvironment(app: App, env: GitOpsEnvironment<TracingEnviron
     retention: env.spec.retention,
     resources: { cpuRequest: '500m', cpuLimit: '2', memoryRequest: '1Gi', memoryLimit: env.spec.tempoMemoryLimit },
     storageSize: env.spec.tempoStorageSize,
+    podMonitor: { labels: PROMETHEUS_SELECTOR },
   });
   // The gateway owns no queue and autoscales; the sampler owns its queue on claims and has a fixed count.
   const gatewayScaling = { minReplicas: env.spec.collectorMinReplicas, maxReplicas: env.spec.collectorMinReplicas * 3 };
-  new TracingCollectorChart(app, 'otel-collector', {
+  const collector = new TracingCollectorChart(app, 'otel-collector', {
     namespace: 'observability',
     backend: CollectorBackend.tempo(tempo.tempo),
     sampling: TraceSampling.of({ baselineRatio: env.spec.samplingBaseline, keepErrors: true, latencyThresholdMs: 2000 }),
     gateway: gatewayScaling,
     sampler: { replicas: env.spec.collectorMinReplicas },
+    serviceMonitor: { labels: PROMETHEUS_SELECTOR },
   });
+  // The pipeline alerts, next to kube-prometheus-stack; they read only what the monitors above scrape.
+  const alerts = new Chart(app, 'tracing-alerts', { namespace: 'monitoring', disableResourceNameHashes: true });
+  new TracingAlerts(alerts, 'Alerts', { collector: collector.collector, tempo: tempo.tempo, ruleLabels: PROMETHEUS_SELECTOR });
   new TracingIngress(tempo, 'QueryIngress', {
     host: env.spec.queryHost,
     backend: IngressBackend.tempoQueryApi(tempo.tempo),
