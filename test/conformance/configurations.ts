@@ -46,13 +46,14 @@ export const CONFIGURATIONS: Record<string, (app: App) => void> = {
     const tempo = new TempoChart(app, 'tempo', {
       namespace: 'tracing', storage: { bucketName: 'tempo-traces', region: 'eu-west-1' },
       metricsGenerator: { remoteWriteUrl: 'http://prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/write' },
+      podMonitor: {},
     }).tempo;
     const chart = new Chart(app, 'grafana', { namespace: 'monitoring', disableResourceNameHashes: true });
     const delivery = GrafanaDelivery.operator({ instanceSelector: { dashboards: 'grafana' } });
     const datasources = new TracingDatasources(chart, 'Datasources', {
       delivery, tempo: { target: tempo }, prometheus: { endpoint: PrometheusEndpoint.inCluster() },
     });
-    new TracingDashboards(chart, 'Dashboards', { datasources, delivery, tempoMatchers: 'namespace="tracing"' });
+    new TracingDashboards(chart, 'Dashboards', { datasources, delivery, tempo });
   },
 };
 
