@@ -8,8 +8,8 @@ export const JAEGER_VERSION = '2.20.0';
 /** Container images, by component. */
 export const IMAGES = {
   tempo: `docker.io/grafana/tempo:${TEMPO_VERSION}`,
-  otelcolK8s: 'ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-k8s:0.159.0',
-  otelcolContrib: 'ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib:0.159.0',
+  otelcolK8s: 'ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-k8s:0.161.0',
+  otelcolContrib: 'ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib:0.161.0',
   jaeger: `docker.io/jaegertracing/jaeger:${JAEGER_VERSION}`,
   jaegerEsIndexCleaner: `docker.io/jaegertracing/jaeger-es-index-cleaner:${JAEGER_VERSION}`,
   jaegerEsRollover: `docker.io/jaegertracing/jaeger-es-rollover:${JAEGER_VERSION}`,

@@ -2,7 +2,7 @@ import { ResolvedSampling, SamplingStrategyType } from '../core/sampling';
 
 /**
  * Pure renderers of OpenTelemetry Collector configs (component names of the
- * pinned 0.159.0 release) for the three tiers:
+ * pinned 0.161.0 release) for the three tiers:
  *
  * - agent (DaemonSet): every receiver, memory_limiter, k8s_attributes,
  *   resource_detection, batch, a persistent queue to the gateway;

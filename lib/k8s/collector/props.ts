@@ -54,7 +54,7 @@ export interface CollectorAgentOptions {
   readonly resources?: ContainerResources;
   /**
    * Container image.
-   * @default - otelcol-k8s 0.159.0, or otelcol-contrib 0.159.0 when remote sampling is on
+   * @default - otelcol-k8s 0.161.0, or otelcol-contrib 0.161.0 when remote sampling is on
    */
   readonly image?: string;
   /**
@@ -87,7 +87,7 @@ export interface CollectorScalingOptions {
   readonly resources?: ContainerResources;
   /**
    * Container image.
-   * @default - otelcol-k8s 0.159.0
+   * @default - otelcol-k8s 0.161.0
    */
   readonly image?: string;
   /**

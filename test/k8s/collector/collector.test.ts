@@ -14,6 +14,8 @@ import { findObject, synthChart } from '../../helpers/synth';
 
 const storage = { bucketName: 'traces-bucket', region: 'eu-west-1' };
 const COMPONENTS = JSON.parse(readFileSync(path.join(SCHEMAS_DIR, '..', 'reference', 'otelcol-components.json'), 'utf8'));
+/** The release of the real collector the suite builds and runs (test/upstream/otelcol): the one we must ship. */
+const TESTED_OTELCOL = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'upstream', 'otelcol', 'program.json'), 'utf8')).version;
 
 type Props = Omit<TracingCollectorChartProps, 'backend' | 'namespace'> & { backend?: CollectorBackend };
 
@@ -241,7 +243,7 @@ describe('TracingCollector', () => {
     test('every component exists in the pinned release and in the distribution of the image used', () => {
       for (const { config, workload } of configs) {
         const image: string = workload.spec.template.spec.containers[0].image;
-        expect(image.endsWith(`:${COMPONENTS.version}`)).toBe(true);
+        expect(image.endsWith(`:${TESTED_OTELCOL}`)).toBe(true);
         const dist = image.includes('collector-contrib') ? 'contrib' : 'k8s';
         const used = componentsOf(config);
         for (const [cls, types] of Object.entries(used)) {
@@ -521,9 +523,9 @@ describe('TracingCollector', () => {
     }
   });
 
-  test('pinned images: one version, equal to the component list\'s release', () => {
-    expect(IMAGES.otelcolK8s.endsWith(`:${COMPONENTS.version}`)).toBe(true);
-    expect(IMAGES.otelcolContrib.endsWith(`:${COMPONENTS.version}`)).toBe(true);
+  test('pinned images: one version, the release of the collector the suite builds and runs', () => {
+    expect(IMAGES.otelcolK8s.endsWith(`:${TESTED_OTELCOL}`)).toBe(true);
+    expect(IMAGES.otelcolContrib.endsWith(`:${TESTED_OTELCOL}`)).toBe(true);
   });
 
   test('a backend that admits the collector\'s namespace is accepted', () => {
