@@ -2,21 +2,24 @@ import { SpanMetrics } from './grafana-span-metrics';
 
 /**
  * The OpenTelemetry Collector's internal metrics as Prometheus stores them
- * (pull reader on :8888, collector 0.159.0: counters carry `_total`). Jaeger v2
- * is a collector distribution and reports the same names.
+ * (pull reader on :8888). Collector 0.161.0 exposes its counters without a
+ * `_total` suffix, in every exposition format it offers (text and protobuf; it
+ * offers no OpenMetrics): read from the real collector by
+ * test/otelcol/pipeline.test.ts. Jaeger v2 is a collector distribution and
+ * reports the same names.
  */
 export const COLLECTOR_METRICS = {
-  version: '0.159.0',
-  receiverAcceptedSpans: 'otelcol_receiver_accepted_spans_total',
+  version: '0.161.0',
+  receiverAcceptedSpans: 'otelcol_receiver_accepted_spans',
   /** Refused: a downstream component (memory_limiter, a full queue) pushed back; the client was told to retry. */
-  receiverRefusedSpans: 'otelcol_receiver_refused_spans_total',
+  receiverRefusedSpans: 'otelcol_receiver_refused_spans',
   /** Failed: the receiver could not process the data (malformed, pipeline error). */
-  receiverFailedSpans: 'otelcol_receiver_failed_spans_total',
-  exporterSentSpans: 'otelcol_exporter_sent_spans_total',
+  receiverFailedSpans: 'otelcol_receiver_failed_spans',
+  exporterSentSpans: 'otelcol_exporter_sent_spans',
   /** Spans dropped after retries were exhausted (or on a permanent error). */
-  exporterSendFailedSpans: 'otelcol_exporter_send_failed_spans_total',
+  exporterSendFailedSpans: 'otelcol_exporter_send_failed_spans',
   /** Spans dropped because the sending queue was full. */
-  exporterEnqueueFailedSpans: 'otelcol_exporter_enqueue_failed_spans_total',
+  exporterEnqueueFailedSpans: 'otelcol_exporter_enqueue_failed_spans',
   exporterQueueSize: 'otelcol_exporter_queue_size',
   exporterQueueCapacity: 'otelcol_exporter_queue_capacity',
 } as const;

@@ -155,13 +155,13 @@ describe('TracingAlerts', () => {
     }
   });
 
-  test('the collector alerts read the metric names of collector 0.159.0', () => {
+  test('the collector alerts read the metric names of collector 0.161.0', () => {
     const exprs = specOf(synth()).groups[0].rules.map((r: any) => r.expr).join('\n');
     for (const name of [COLLECTOR_METRICS.receiverRefusedSpans, COLLECTOR_METRICS.receiverFailedSpans, COLLECTOR_METRICS.exporterSendFailedSpans,
       COLLECTOR_METRICS.exporterEnqueueFailedSpans, COLLECTOR_METRICS.exporterQueueSize, COLLECTOR_METRICS.exporterQueueCapacity]) {
       expect(exprs).toContain(name);
     }
-    expect(COLLECTOR_METRICS.version).toBe('0.159.0');
+    expect(COLLECTOR_METRICS.version).toBe('0.161.0');
   });
 
   test('promtool check rules accepts the PrometheusRule spec (full and default)', () => {

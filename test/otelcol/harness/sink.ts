@@ -5,33 +5,36 @@ import * as path from 'node:path';
 /**
  * The capture sink standing in for Tempo: the same collector binary, one OTLP/gRPC receiver per
  * sampler replica (so the file a span lands in names the replica that decided it), the request's
- * `X-Scope-OrgID` header copied onto each span, and a file exporter per receiver. Test-only: it is
+ * `X-Scope-OrgID` header copied onto each resource, and a file exporter per receiver. Test-only: it is
  * not something we ship.
  */
 export const TENANT_ATTRIBUTE = 'e2e.tenant';
 
 export interface SinkLayout {
-  /** One entry per sampler replica: receiver port and output file. */
+  /**
+   * One entry per sampler replica: receiver port and output file prefix. The file exporter starts a
+   * new file when the sink starts, so each start writes `<prefix>.<start>.jsonl` and readers read all.
+   */
   readonly inputs: ReadonlyArray<{ readonly port: number; readonly file: string }>;
   readonly healthPort: number;
   readonly metricsPort: number;
 }
 
-export function sinkConfig(layout: SinkLayout): Record<string, unknown> {
+export function sinkConfig(layout: SinkLayout, start: number): Record<string, unknown> {
   const receivers: Record<string, unknown> = {};
   const exporters: Record<string, unknown> = {};
   const pipelines: Record<string, unknown> = {};
   layout.inputs.forEach((input, i) => {
     receivers[`otlp/s${i}`] = { protocols: { grpc: { endpoint: `127.0.0.1:${input.port}`, include_metadata: true } } };
     // flush_interval 100ms: a test reading the file sees what was received a moment ago.
-    exporters[`file/s${i}`] = { path: input.file, format: 'json', flush_interval: '100ms' };
-    pipelines[`traces/s${i}`] = { receivers: [`otlp/s${i}`], processors: ['attributes/tenant'], exporters: [`file/s${i}`] };
+    exporters[`file/s${i}`] = { path: `${input.file}.${start}.jsonl`, format: 'json', flush_interval: '100ms' };
+    pipelines[`traces/s${i}`] = { receivers: [`otlp/s${i}`], processors: ['resource/tenant'], exporters: [`file/s${i}`] };
   });
   return {
     extensions: { health_check: { endpoint: `127.0.0.1:${layout.healthPort}` } },
     receivers,
     processors: {
-      'attributes/tenant': { actions: [{ key: TENANT_ATTRIBUTE, from_context: 'metadata.x-scope-orgid', action: 'insert' }] },
+      'resource/tenant': { attributes: [{ key: TENANT_ATTRIBUTE, from_context: 'metadata.x-scope-orgid', action: 'insert' }] },
     },
     exporters,
     service: {
@@ -59,16 +62,18 @@ function stringAttr(attributes: any[] | undefined, key: string): string | undefi
 export function readSink(layout: SinkLayout): SinkSpan[] {
   const out: SinkSpan[] = [];
   layout.inputs.forEach((input, replica) => {
-    if (!fs.existsSync(input.file)) return;
-    for (const line of fs.readFileSync(input.file, 'utf8').split('\n')) {
+    const prefix = path.basename(input.file);
+    const files = fs.readdirSync(path.dirname(input.file)).filter((f) => f.startsWith(`${prefix}.`) && f.endsWith('.jsonl'));
+    for (const line of files.flatMap((f) => fs.readFileSync(path.join(path.dirname(input.file), f), 'utf8').split('\n'))) {
       if (!line.trim()) continue;
       let request: any;
       try { request = JSON.parse(line); } catch { continue; } // a line being written
       for (const rs of request.resourceSpans ?? []) {
         const service = stringAttr(rs.resource?.attributes, 'service.name') ?? '';
+        const tenant = stringAttr(rs.resource?.attributes, TENANT_ATTRIBUTE);
         for (const ss of rs.scopeSpans ?? []) {
           for (const span of ss.spans ?? []) {
-            out.push({ traceId: span.traceId, spanId: span.spanId, service, tenant: stringAttr(span.attributes, TENANT_ATTRIBUTE), replica });
+            out.push({ traceId: span.traceId, spanId: span.spanId, service, tenant, replica });
           }
         }
       }
@@ -78,7 +83,7 @@ export function readSink(layout: SinkLayout): SinkSpan[] {
 }
 
 export function sinkFiles(dir: string, replicas: number): string[] {
-  return Array.from({ length: replicas }, (_, i) => path.join(dir, `sink-${i}.jsonl`));
+  return Array.from({ length: replicas }, (_, i) => path.join(dir, `sink-${i}`));
 }
 
 /** A collector's own metrics (Prometheus text), summed by metric name and an optional label match. */

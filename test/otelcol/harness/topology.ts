@@ -125,6 +125,7 @@ export async function buildTopology(options: TopologyOptions): Promise<Topology>
   const agentTargets = Object.fromEntries(exporterIds(options.agent).map((id) => [id, `127.0.0.1:${gatewayPorts.get(4317)}`]));
   const agent = await tier('agent', options.agent, agentTargets);
 
+  let sinkStarts = 0;
   const health = (t: Tier) => `127.0.0.1:${t.ports.get(13133)}`;
   const topology: Topology = {
     agent, gateway, samplers, dir,
@@ -137,8 +138,9 @@ export async function buildTopology(options: TopologyOptions): Promise<Topology>
       return t.process;
     },
     startSink: async () => {
+      sinkStarts += 1;
       topology.sink.process = await startCollector({
-        name: 'sink', binary: options.binary, config: sinkConfig(layout), workDir: dir, env: {}, healthEndpoint: `127.0.0.1:${layout.healthPort}`,
+        name: 'sink', binary: options.binary, config: sinkConfig(layout, sinkStarts), workDir: dir, env: {}, healthEndpoint: `127.0.0.1:${layout.healthPort}`,
       });
       return topology.sink.process;
     },
