@@ -13,6 +13,7 @@ import { collectObjects, manifestFiles } from './collect';
 import { runConformance } from './conformance';
 import { crdProvenance, installCrds, upstreamCrds } from './crds';
 import { ApiServer } from './server';
+import { collectorConfigCheck } from '../otelcol/conformance-check';
 
 /**
  * The whole command: returns the exit code and writes every line through `print`. With `server`,
@@ -68,7 +69,8 @@ export async function conformanceMain(dirs: readonly string[], print: (line: str
 }
 
 if (require.main === module) {
-  conformanceMain(process.argv.slice(2), (line) => process.stdout.write(`${line}\n`)).then((code) => process.exit(code), (error) => {
+  // Extra checks: the real collector loads every collector config found.
+  conformanceMain(process.argv.slice(2), (line) => process.stdout.write(`${line}\n`), { checks: [collectorConfigCheck] }).then((code) => process.exit(code), (error) => {
     process.stderr.write(`conformance: ${(error as Error).stack ?? error}\n`);
     process.exit(1);
   });

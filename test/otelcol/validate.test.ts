@@ -8,8 +8,9 @@ import { SamplingStrategy, TraceSampling } from '../../lib/core';
 import { TempoChart } from '../../lib/k8s';
 import { CollectorBackend, CollectorSamplingMode, TracingCollectorChart, TracingCollectorChartProps } from '../../lib/k8s/collector';
 import { FAKE_NODE_NAME, FakeKubeApi, startFakeKubeApi } from './harness/fake-kube-api';
-import { otelcolBinary, podEnv, validate } from './harness/program';
-import { collectorsOf, isCollectorImage, ShippedCollector, shippedCollectors } from './harness/shipped';
+import { collectorConfigCheck } from './conformance-check';
+import { otelcolBinary, podEnv, validate, withoutUnbuildable } from './harness/program';
+import { collectorsOf, exampleCharts, isCollectorImage, ShippedCollector, shippedCollectors } from './harness/shipped';
 
 // `otelcol validate` of the real collector (test/upstream/otelcol, the release our images pin) on
 // every collector configuration we ship: each example's, and the construct's other shapes (head and
@@ -42,27 +43,6 @@ function variants(): ShippedCollector[] {
     const chart = new TracingCollectorChart(app, `otel-${name}`, { namespace: 'observability', backend: CollectorBackend.tempo(tempo.tempo, { tenant }), ...props });
     return collectorsOf(`variant-${name}`, chart.toJson());
   });
-}
-
-/**
- * Components the proxy these machines reach does not serve at the pinned release, so the suite's
- * distribution cannot carry them: jaegerremotesampling (the agents' remote sampling) is not served at
- * v0.161.0, and v0.159.0's go.mod has no checksum-database entry. A config using one is validated
- * with that component taken out (and only that); the test below fails if any other is missing.
- */
-const NOT_BUILDABLE = { extensions: ['jaegerremotesampling'] } as const;
-
-function withoutUnbuildable(config: Record<string, any>): { config: Record<string, any>; removed: string[] } {
-  const copy = JSON.parse(JSON.stringify(config));
-  const removed: string[] = [];
-  for (const id of Object.keys(copy.extensions ?? {})) {
-    if ((NOT_BUILDABLE.extensions as readonly string[]).includes(id.split('/')[0])) {
-      delete copy.extensions[id];
-      copy.service.extensions = copy.service.extensions.filter((e: string) => e !== id);
-      removed.push(`extensions/${id}`);
-    }
-  }
-  return { config: copy, removed };
 }
 
 const binary = otelcolBinary();
@@ -110,4 +90,19 @@ describe('otelcol validate (the real collector, release of our pinned images)', 
     });
     expect([...new Set(unknown)]).toEqual(['extensions/jaegerremotesampling']);
   });
+
+  test('npm run conformance reports the collector configs through its check: all valid, and a broken one rejected', async () => {
+    const objects = shipped.length > 0 ? exampleCharts().flatMap(({ chart, objects: objs }) => objs.map((object: any, i: number) => ({ object, source: `${chart}#${i}`, unit: chart }))) : [];
+    const ok = await collectorConfigCheck.run({ client: undefined as any, objects, files: [] });
+    expect(ok.failures ?? []).toEqual([]);
+    expect((ok.verdicts ?? []).filter((v) => v.rejected)).toEqual([]);
+    expect(ok.summary?.[0]).toMatch(new RegExp(`^${shipped.length} collector configs valid`));
+    // The same objects with one sampler config broken (an unknown key): that ConfigMap is rejected.
+    const broken = objects.map((f) => (f.object.kind === 'ConfigMap' && f.object.metadata.name === 'otel-sampler-config' && f.unit === 'platform'
+      ? { ...f, object: { ...f.object, data: { 'config.yaml': `${f.object.data['config.yaml']}\nbogus_top_level_key: 1\n` } } } : f));
+    const bad = await collectorConfigCheck.run({ client: undefined as any, objects: broken, files: [] });
+    const rejected = (bad.verdicts ?? []).filter((v) => v.rejected);
+    expect(rejected.map((v) => `${v.found.unit}/${v.found.object.metadata?.name}`)).toEqual(['platform/otel-sampler-config']);
+    expect(rejected[0].rejected).toMatch(/bogus_top_level_key/);
+  }, 180_000);
 });
