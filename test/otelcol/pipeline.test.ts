@@ -94,8 +94,12 @@ async function metrics(t: Tier): Promise<string> {
   return scrape(t.ports.get(8888)!);
 }
 
-/** Waits until every sampler's export queue is empty and the sink has stopped growing. */
+/**
+ * Waits until the last traces sent are decided (one decision_wait), then until every sampler's export
+ * queue is empty and the sink has stopped growing.
+ */
 async function drainQueues(timeoutMs: number): Promise<void> {
+  await sleep(promise.decisionWaitMs + 3000);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const queued = await Promise.all(topo.samplers.map(async (s) => metricSum(await metrics(s), COLLECTOR_METRICS.exporterQueueSize)));
