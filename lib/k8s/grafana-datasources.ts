@@ -42,28 +42,34 @@ export class LokiTraceIdMatcher {
    * Needs Grafana 10.3 or newer.
    */
   public static label(name: string = 'trace_id'): LokiTraceIdMatcher {
-    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name)) {
-      throw configError('LokiTraceIdMatcher.label', 'not a Loki label name', name, 'use letters, digits and "_", e.g. "trace_id"');
-    }
-    return new LokiTraceIdMatcher('label', name);
+    return new LokiTraceIdMatcher('label', name, (path) => {
+      if (typeof name !== 'string' || !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name)) {
+        throw configError(path, 'loki traceIdMatcher label is not a Loki label name', name, 'use letters, digits and "_", e.g. "trace_id"');
+      }
+    });
   }
 
   /** A regular expression over the log line with exactly one capture group, e.g. `traceID=(\w+)`. */
   public static regex(pattern: string): LokiTraceIdMatcher {
-    let groups = -1;
-    try {
-      groups = new RegExp(`${pattern}|`).exec('')!.length - 1;
-    } catch (e) {
-      throw configError('LokiTraceIdMatcher.regex', `not a valid regular expression (${(e as Error).message})`, pattern, 'fix the pattern, e.g. "traceID=(\\\\w+)"');
-    }
-    if (groups !== 1) {
-      throw configError('LokiTraceIdMatcher.regex', 'the pattern must have exactly one capture group, around the trace id', pattern,
-        'wrap only the id in parentheses, e.g. "trace_?[iI][dD]=(\\\\w+)", and make other groups non-capturing "(?:...)"');
-    }
-    return new LokiTraceIdMatcher('regex', pattern);
+    return new LokiTraceIdMatcher('regex', pattern, (path) => {
+      let groups = -1;
+      try {
+        if (typeof pattern !== 'string' || pattern === '') throw new Error('empty');
+        groups = new RegExp(`${pattern}|`).exec('')!.length - 1;
+      } catch (e) {
+        throw configError(path, `loki traceIdMatcher regex is not a valid regular expression (${(e as Error).message})`, pattern, 'fix the pattern, e.g. "traceID=(\\\\w+)"');
+      }
+      if (groups !== 1) {
+        throw configError(path, 'loki traceIdMatcher regex must have exactly one capture group, around the trace id', pattern,
+          'wrap only the id in parentheses, e.g. "trace_?[iI][dD]=(\\\\w+)", and make other groups non-capturing "(?:...)"');
+      }
+    });
   }
 
-  private constructor(public readonly matcherType: 'label' | 'regex', public readonly matcher: string) {}
+  private constructor(public readonly matcherType: 'label' | 'regex', public readonly matcher: string, private readonly check: (path: string) => void) {}
+
+  /** @internal The factory keeps what it was given; TracingDatasources checks it under its own path. */
+  public _validate(path: string): void { this.check(path); }
 }
 
 /** The Tempo datasource. */
@@ -265,6 +271,8 @@ export class TracingDatasources extends Construct implements ITracingDatasourceU
 
     const tempoUid = props.tempo ? checkUid(path, 'tempo.uid', props.tempo.uid ?? 'tempo') : undefined;
     const jaegerUid = props.jaeger ? checkUid(path, 'jaeger.uid', props.jaeger.uid ?? 'jaeger') : undefined;
+    props.prometheus?.endpoint?._validate(path);
+    props.loki?.traceIdMatcher?._validate(path);
     const promUid = props.prometheus ? checkUid(path, 'prometheus.uid', props.prometheus.uid ?? 'prometheus') : undefined;
     const lokiUid = props.loki ? checkUid(path, 'loki.uid', props.loki.uid ?? 'loki') : undefined;
     const external = (props.externalDatasourceUids ?? []).map((u, i) => checkUid(path, `externalDatasourceUids[${i}]`, u));

@@ -43,24 +43,28 @@ const HTTP_URL = /^https?:\/\/[^\s/$.?#][^\s]*$/;
 export class PrometheusEndpoint {
   /** A Prometheus Service in the cluster (prometheus-operator's `prometheus-operated` by default). */
   public static inCluster(options: InClusterPrometheusOptions = {}): PrometheusEndpoint {
-    const path = 'PrometheusEndpoint.inCluster';
-    const serviceName = options.serviceName ?? 'prometheus-operated';
-    const namespace = options.namespace ?? 'monitoring';
-    const port = options.port ?? 9090;
-    validateDnsLabel(path, 'serviceName', serviceName);
-    validateDnsLabel(path, 'namespace', namespace);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw configError(path, 'port is not a TCP port', port, 'use 1-65535, e.g. 9090');
+    const serviceName = options?.serviceName ?? 'prometheus-operated';
+    const namespace = options?.namespace ?? 'monitoring';
+    const port = options?.port ?? 9090;
     const base = `http://${serviceName}.${namespace}.svc.cluster.local:${port}`;
-    return new PrometheusEndpoint(base, `${base}/api/v1/write`, { serviceName, namespace });
+    return new PrometheusEndpoint(base, `${base}/api/v1/write`, { serviceName, namespace }, (path) => {
+      validateDnsLabel(path, 'prometheus endpoint serviceName', serviceName);
+      validateDnsLabel(path, 'prometheus endpoint namespace', namespace);
+      if (!Number.isInteger(port) || port < 1 || port > 65535) throw configError(path, 'prometheus endpoint port is not a TCP port', port, 'use 1-65535, e.g. 9090');
+    });
   }
 
   /** Separate read and write URLs (Mimir, Thanos Receive, Cortex, a Prometheus outside the cluster). */
   public static fromUrls(options: PrometheusUrlsOptions): PrometheusEndpoint {
-    const path = 'PrometheusEndpoint.fromUrls';
-    for (const key of ['queryUrl', 'remoteWriteUrl'] as const) {
-      if (!HTTP_URL.test(options[key] ?? '')) throw configError(path, `${key} is not an http(s) URL`, options[key], 'use a full URL such as "http://prometheus.monitoring:9090"');
-    }
-    return new PrometheusEndpoint(options.queryUrl.replace(/\/+$/, ''), options.remoteWriteUrl, undefined);
+    const queryUrl = typeof options?.queryUrl === 'string' ? options.queryUrl.replace(/\/+$/, '') : options?.queryUrl;
+    return new PrometheusEndpoint(queryUrl, options?.remoteWriteUrl, undefined, (path) => {
+      for (const key of ['queryUrl', 'remoteWriteUrl'] as const) {
+        const url = options?.[key];
+        if (typeof url !== 'string' || !HTTP_URL.test(url)) {
+          throw configError(path, `prometheus endpoint ${key} is not an http(s) URL`, url, 'use a full URL such as "http://prometheus.monitoring:9090"');
+        }
+      }
+    });
   }
 
   /** URL Grafana's Prometheus datasource reads. */
@@ -70,11 +74,18 @@ export class PrometheusEndpoint {
   /** Service and namespace, for an in-cluster endpoint. */
   public readonly service?: { readonly serviceName: string; readonly namespace: string };
 
-  private constructor(queryUrl: string, remoteWriteUrl: string, service: { serviceName: string; namespace: string } | undefined) {
+  private constructor(queryUrl: string, remoteWriteUrl: string, service: { serviceName: string; namespace: string } | undefined,
+    private readonly check: (path: string) => void) {
     this.queryUrl = queryUrl;
     this.remoteWriteUrl = remoteWriteUrl;
     this.service = service;
   }
+
+  /**
+   * @internal The factory keeps what it was given; the construct that uses the endpoint checks it,
+   * so the error names that construct's path.
+   */
+  public _validate(path: string): void { this.check(path); }
 }
 
 /** Input of {@link renderPrometheusTracingSpec}. */

@@ -4,6 +4,7 @@ import { Testing } from 'cdk8s';
 import { AWS_EXAMPLES } from '../../examples/aws-examples';
 import { K8S_EXAMPLES } from '../../examples/k8s-examples';
 import { findLeakedTokens } from '../../lib/k8s';
+import { crossReferenceProblems } from '../helpers/cross-refs';
 import { nagFindings } from '../helpers/nag';
 import { restrictedViolations } from '../helpers/pod-security';
 import { expectValidManifests, K8sObject } from '../helpers/schema';
@@ -26,6 +27,11 @@ describe('example charts (dist/)', () => {
     expectValidManifests(objects);
     expect(restrictedViolations(objects)).toEqual([]);
     expect(findLeakedTokens(JSON.stringify(objects))).toEqual([]);
+  });
+
+  test('cross references resolve across all example charts (selectors, ConfigMaps, ServiceAccounts, ports, monitors)', () => {
+    const byNamespaceApp = charts.flatMap((c) => c.toJson() as K8sObject[]);
+    expect(crossReferenceProblems(byNamespaceApp)).toEqual([]);
   });
 
   test('every Tempo overrides block (defaults and each tenant) is complete: Tempo 3.0.3 zeroes what a tenant block leaves out', () => {

@@ -54,3 +54,24 @@ describe('schema checker and Go regexes in CRDs', () => {
     expect(manifestProblems([rule('sometimes') as any])[0]).toMatch(/partial_response_strategy/);
   });
 });
+
+describe('crossReferenceProblems', () => {
+  const { crossReferenceProblems } = require('./cross-refs') as typeof import('./cross-refs');
+  const pod = (labels: Record<string, string>, extra: Record<string, unknown> = {}) => ({
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'n' },
+    spec: { template: { metadata: { labels }, spec: { containers: [{ name: 'c', ports: [{ name: 'http', containerPort: 80 }] }], ...extra } } },
+  });
+  test('finds dangling selectors, ports, ConfigMaps and service accounts', () => {
+    expect(crossReferenceProblems([
+      pod({ app: 'a' }, { serviceAccountName: 'sa', volumes: [{ name: 'v', configMap: { name: 'missing' } }] }),
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'other', namespace: 'n' } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'n' }, spec: { selector: { app: 'b' }, ports: [{ port: 80 }] } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 't', namespace: 'n' }, spec: { selector: { app: 'a' }, ports: [{ port: 80, targetPort: 'grpc' }] } },
+    ] as any)).toEqual([
+      'Service/s: selector {"app":"b"} matches no pod template',
+      'Service/t: targetPort "grpc" is no container port of the selected pods',
+      'Deployment/d: serviceAccountName sa is not generated',
+      'Deployment/d: volume v mounts ConfigMap missing, which is not generated',
+    ]);
+  });
+});

@@ -201,6 +201,15 @@ describe('TracingDatasources', () => {
     ['tags as bare strings', (app) => ({ tempo: { target: tempoIn(app) }, loki: { url: 'http://loki:3100', traceToLogsTags: ['service.name' as any] } }), /traceToLogsTags\[0\] must be \{ key, value\? \}/],
     ['linkTracesTo Jaeger without Jaeger', (app) => ({ tempo: { target: tempoIn(app) }, linkTracesTo: TraceBackend.JAEGER }), /linkTracesTo is JAEGER but no jaeger datasource is configured/],
     ['bad exemplar label', (app) => ({ tempo: { target: tempoIn(app) }, prometheus: { endpoint: PrometheusEndpoint.inCluster(), additionalExemplarTraceIdLabels: ['trace-id'] } }), /additionalExemplarTraceIdLabels\[0\] is not a label name/],
+    // The factories keep what they were given; the datasources report it under their own path.
+    ['Loki regex without capture group', (app) => ({ tempo: { target: tempoIn(app) }, loki: { url: 'http://loki:3100', traceIdMatcher: LokiTraceIdMatcher.regex('traceID=\\w+') } }),
+      /^\[grafana\/Datasources\] loki traceIdMatcher regex must have exactly one capture group/],
+    ['Loki regex invalid', (app) => ({ tempo: { target: tempoIn(app) }, loki: { url: 'http://loki:3100', traceIdMatcher: LokiTraceIdMatcher.regex('traceID=(\\w+') } }),
+      /^\[grafana\/Datasources\] loki traceIdMatcher regex is not a valid regular expression/],
+    ['Prometheus endpoint URL', (app) => ({ tempo: { target: tempoIn(app) }, prometheus: { endpoint: PrometheusEndpoint.fromUrls({ queryUrl: 'prometheus:9090', remoteWriteUrl: 'http://p/api/v1/write' }) } }),
+      /^\[grafana\/Datasources\] prometheus endpoint queryUrl is not an http\(s\) URL \(got "prometheus:9090"\)/],
+    ['Prometheus endpoint port', (app) => ({ tempo: { target: tempoIn(app) }, prometheus: { endpoint: PrometheusEndpoint.inCluster({ port: 0 }) } }),
+      /^\[grafana\/Datasources\] prometheus endpoint port is not a TCP port \(got 0\)/],
   ])('bad input: %s', (_name, make, message) => {
     expect(() => build(make)).toThrow(message);
   });
@@ -214,13 +223,10 @@ describe('TracingDatasources', () => {
   });
 
   test.each<[string, () => unknown, RegExp]>([
-    ['Loki regex without capture group', () => LokiTraceIdMatcher.regex('traceID=\\w+'), /exactly one capture group/],
-    ['Loki regex invalid', () => LokiTraceIdMatcher.regex('traceID=(\\w+'), /not a valid regular expression/],
     ['operator without selector', () => GrafanaDelivery.operator({ instanceSelector: {} }), /instanceSelector is empty/],
     ['operator bad resync', () => GrafanaDelivery.operator({ instanceSelector: { a: 'b' }, resyncPeriod: '10 minutes' }), /resyncPeriod is not a Go duration/],
     ['sidecar bad label value', () => GrafanaDelivery.sidecar({ labelValue: 'yes please' }), /labelValue is not a Kubernetes label value/],
     ['custom span metrics without _bucket', () => SpanMetrics.custom({ callsMetric: 'calls_total', durationBucketMetric: 'duration', durationToSeconds: 1, serviceLabel: 'service', exemplarTraceIdLabel: 'trace_id', producer: 'x' }), /must be the histogram's "_bucket" series/],
-    ['Prometheus endpoint URL', () => PrometheusEndpoint.fromUrls({ queryUrl: 'prometheus:9090', remoteWriteUrl: 'http://p/api/v1/write' }), /queryUrl is not an http\(s\) URL/],
   ])('bad input: %s', (_name, fn, message) => {
     expect(fn).toThrow(message);
   });

@@ -3,7 +3,7 @@
 // The generated L1s only (the same module as kplus.k8s): the package root would also load every L2.
 import type * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { configError } from '../../core/errors';
-import { validateDnsLabel } from '../../core/names';
+import { validateDnsLabel, validateLabels } from '../../core/names';
 import { ContainerResources, parseMemoryBytes, validateResources } from '../../core/quantities';
 import { ResolvedSampling, TraceSampling } from '../../core/sampling';
 import { OtlpGrpcTarget, TailSamplingSizing, TenantRoutingInput, renderTailSamplingPolicies, routedTenants } from '../../render/collector-config';
@@ -128,6 +128,14 @@ export function resolveCollector(path: string, namespace: string | undefined, pr
   const sampling = (props.sampling ?? TraceSampling.of()).resolve(path);
   const remoteSampling = props.remoteSampling ?? false;
   checkSamplingFitsMode(path, samplingMode, sampling, props.sampling, remoteSampling);
+  if (props.serviceMonitor) {
+    validateLabels(path, 'serviceMonitor.labels', props.serviceMonitor.labels);
+    const interval = props.serviceMonitor.interval;
+    // Prometheus Operator's Duration pattern: one or more number+unit pairs.
+    if (interval !== undefined && (typeof interval !== 'string' || !/^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$/.test(interval) || interval === '' || interval === '0')) {
+      throw configError(path, 'serviceMonitor.interval is not a Prometheus duration', interval, 'use e.g. "30s" or "1m"');
+    }
+  }
   const traffic = resolveTraffic(path, props.traffic);
   const agent = resolveAgent(path, props.agent);
   if (props.sampler && samplingMode !== CollectorSamplingMode.TAIL) {
