@@ -113,9 +113,17 @@ function checkRatio(path: string, ratio: number): void {
   }
 }
 
-function propagators(extra: ExtraPropagator[] | undefined): string[] {
+function propagatorList(path: string, extra: ExtraPropagator[] | undefined): string[] {
   const out = ['tracecontext', 'baggage'];
-  for (const p of extra ?? []) if (!out.includes(p)) out.push(p);
+  if (extra !== undefined && !Array.isArray(extra)) {
+    throw configError(path, 'extraPropagators must be a list', extra, 'pass e.g. [ExtraPropagator.B3]');
+  }
+  const known = Object.values(ExtraPropagator) as string[];
+  for (const p of extra ?? []) {
+    // The enum is a type only at compile time; JavaScript callers and casts can pass anything, which the operator's CRD refuses.
+    if (!known.includes(p)) throw configError(path, 'extraPropagators holds a value that is not an ExtraPropagator', p, `use ${known.map((k) => `"${k}"`).join(', ')}`);
+    if (!out.includes(p)) out.push(p);
+  }
   return out;
 }
 
@@ -177,6 +185,7 @@ export class OtelInstrumentation extends Construct {
     validateDnsLabel(path, 'name', this.name);
     this.samplerRatio = props.samplerRatio ?? sdkSamplerRatio(props.collector);
     checkRatio(path, this.samplerRatio);
+    const propagators = propagatorList(path, props.extraPropagators);
     const grpcEnv = [{ name: 'OTEL_EXPORTER_OTLP_PROTOCOL', value: OtlpProtocol.GRPC }];
     const httpEnv = [
       { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: props.collector.agentOtlpHttpUrl },
@@ -188,7 +197,7 @@ export class OtelInstrumentation extends Construct {
       metadata: { name: this.name },
       spec: {
         exporter: { endpoint: props.collector.agentOtlpGrpcUrl },
-        propagators: propagators(props.extraPropagators),
+        propagators,
         sampler: { type: 'parentbased_traceidratio', argument: ratioArgument(this.samplerRatio) },
         resource: {
           addK8sUIDAttributes: true,
@@ -301,7 +310,7 @@ export function workloadTelemetryEnv(path: string, options: WorkloadInstrumentat
     { name: 'OTEL_TRACES_EXPORTER', value: 'otlp' },
     { name: 'OTEL_TRACES_SAMPLER', value: sampler.type },
     { name: 'OTEL_TRACES_SAMPLER_ARG', value: sampler.arg },
-    { name: 'OTEL_PROPAGATORS', value: propagators(options.extraPropagators).join(',') },
+    { name: 'OTEL_PROPAGATORS', value: propagatorList(path, options.extraPropagators).join(',') },
   ];
 }
 

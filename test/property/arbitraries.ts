@@ -25,6 +25,7 @@ export const weirdNumber = fc.oneof(
 
 export const dnsLabel = fc.stringMatching(/^[a-z]([a-z0-9-]{0,10}[a-z0-9])?$/);
 export const name = mixed(dnsLabel, weirdString);
+export const dnsLabelValue = mixed(dnsLabel, weirdString);
 export const int = (min: number, max: number) => mixed(fc.integer({ min, max }), weirdNumber);
 
 export const retention = fc.oneof(

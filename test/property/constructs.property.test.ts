@@ -3,21 +3,19 @@
 // synthesize output that passes every checker (test/property/oracle.ts). `npm test` runs a short pass;
 // CDK_TRACING_PROPERTY_RUNS=<n> runs n combinations per construct, CDK_TRACING_PROPERTY_SEED=<seed>
 // replays one reported failure (see test/property/README.md).
-import { App as CdkApp, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { App, Chart, Testing } from 'cdk8s';
 import fc from 'fast-check';
-import { TempoOnS3 } from '../../lib/aws';
 import { SamplingStrategy, TraceSampling } from '../../lib/core';
 import {
-  CertificateIssuer, CollectorBackend, CollectorSamplingMode, IngressAuth, IngressBackend, IngressController, IngressTls, JaegerChart,
+  CertificateIssuer, CollectorBackend, CollectorSamplingMode, ElasticsearchCluster, ExtraPropagator, LokiTraceIdMatcher, OtelInstrumentation, PrometheusEndpoint,
+  PrometheusTracingPatch, TracingDatasources, IngressAuth, IngressBackend, IngressController, IngressTls, JaegerChart,
   JaegerIndexRotation, JaegerStorage, OtlpReceiver, TempoChart, TempoDeploymentMode, TempoKafka, TracingCollectorChart, TracingIngress,
 } from '../../lib/k8s';
 import { K8sObject } from '../helpers/schema';
 import {
-  bucketName, httpUrl, int, labelMap, logLevel, maybe, mixed, name, namespaces, quantity, region, resources, retention, weirdNumber, weirdString,
+  bucketName, dnsLabelValue, httpUrl, int, labelMap, logLevel, maybe, mixed, name, namespaces, quantity, region, resources, retention, weirdNumber, weirdString,
 } from './arbitraries';
-import { checkConfigError, judge, Outcome, refusals, runs, seed } from './oracle';
+import { judge, Outcome, refusals, runs, seed } from './oracle';
 
 const outcomes: Record<string, Record<Outcome, number>> = {};
 function property<T>(id: string, arb: fc.Arbitrary<T>, build: (value: T) => K8sObject[], shortRuns: number): void {
@@ -211,23 +209,94 @@ describe('property: every public construct throws our error or synthesizes valid
     }, 60);
   });
 
-  test('TempoOnS3 / TempoBucket (CloudFormation: our error, or a template aws-cdk-lib accepts)', () => {
+  test('ElasticsearchCluster', () => {
     const props = fc.record({
-      namespace: maybe(name), clusterName: maybe(name), bucketName: maybe(bucketName), prefix: maybe(mixed(fc.constantFrom('tempo'), weirdString)),
-      retention: maybe(retention), multitenancy: maybe(fc.boolean()),
-      tenants: maybe(fc.array(fc.record({ id: tenantId, retention: maybe(retention) }, { requiredKeys: ['id'] }), { maxLength: 2 })),
-    }, { requiredKeys: [] });
-    fc.assert(fc.property(props, (p) => {
-      try {
-        const stack = new Stack(new CdkApp(), 'S', { env: { account: '111111111111', region: 'eu-west-1' } });
-        new TempoOnS3(stack, 'Tempo', p as any);
-        const text = JSON.stringify(Template.fromStack(stack).toJSON());
-        if (/\bundefined\b|\bNaN\b|\[object Object\]/.test(text)) throw new Error('template holds undefined/NaN/[object Object]');
-      } catch (e) {
-        checkConfigError(e);
-      }
-    }), { numRuns: runs(3), seed: seed(), endOnFailure: true });
+      namespace: name,
+      es: fc.record({
+        name: maybe(name), image: maybe(mixed(fc.constant('docker.elastic.co/elasticsearch/elasticsearch:8.19.4'), weirdString)),
+        nodeSets: maybe(fc.array(fc.record({
+          name, count: maybe(int(1, 5)), storageSize: maybe(quantity), storageClassName: maybe(name), resources,
+          roles: maybe(fc.array(mixed(fc.constantFrom('master', 'data', 'ingest'), weirdString), { maxLength: 3 })),
+        }, { requiredKeys: ['name'] }), { maxLength: 2 })),
+        jaegerUser: maybe(fc.record({ secretName: name, roleName: maybe(name), indexPattern: maybe(mixed(fc.constant('*jaeger-*'), weirdString)) }, { requiredKeys: ['secretName'] })),
+        operatorNamespace: maybe(name), allowedNamespaces: namespaces,
+      }, { requiredKeys: [] }),
+    });
+    property('ElasticsearchCluster', props, (p) => {
+      const chart = new Chart(Testing.app(), 'es', { namespace: p.namespace, disableResourceNameHashes: true });
+      new ElasticsearchCluster(chart, 'Es', p.es as any);
+      return chart.toJson() as K8sObject[];
+    }, 30);
   });
+
+  test('OtelInstrumentation', () => {
+    const props = fc.record({
+      name: maybe(name), samplerRatio: maybe(mixed(fc.double({ min: 0, max: 1, noNaN: true }), weirdNumber)),
+      extraPropagators: maybe(fc.array(mixed(fc.constantFrom(ExtraPropagator.B3, ExtraPropagator.B3_MULTI, ExtraPropagator.JAEGER, ExtraPropagator.XRAY), weirdString), { maxLength: 3 })),
+      resourceAttributes: maybe(mixed(fc.dictionary(fc.constantFrom('deployment.environment.name', 'service.namespace'), dnsLabelValue, { maxKeys: 2 }), fc.dictionary(weirdString, weirdString, { maxKeys: 2 }))),
+    }, { requiredKeys: [] });
+    property('OtelInstrumentation', props, (p) => {
+      const app = Testing.app();
+      const chart = new TracingCollectorChart(app, 'collector', { namespace: 'observability', backend: CollectorBackend.external('otlp.example.com:443') });
+      new OtelInstrumentation(chart, 'Instrumentation', { ...(p as any), collector: chart.collector });
+      return chart.toJson() as K8sObject[];
+    }, 15);
+  });
+
+  test('PrometheusTracingPatch', () => {
+    const props = fc.record({
+      namespace: name, prometheusName: name, exemplarsMaxSize: maybe(int(1, 10_000_000)), remoteWriteReceiver: maybe(fc.boolean()),
+    }, { requiredKeys: ['namespace', 'prometheusName'] });
+    property('PrometheusTracingPatch', props, (p) => {
+      const chart = new Chart(Testing.app(), 'prom', { namespace: p.namespace, disableResourceNameHashes: true });
+      new PrometheusTracingPatch(chart, 'Patch', p as any);
+      return chart.toJson() as K8sObject[];
+    }, 40);
+  });
+
+  test('TracingDatasources', () => {
+    const uid = maybe(mixed(fc.constantFrom('tempo-main', 'prom', 'logs'), weirdString));
+    const props = fc.record({
+      tempo: maybe(fc.record({ multitenancy: fc.boolean(), tenant: maybe(tenantId), uid, streaming: maybe(fc.boolean()), generator: fc.boolean() })),
+      jaeger: maybe(fc.record({ uid })),
+      prometheus: maybe(fc.record({
+        endpoint: fc.oneof(
+          fc.record({ serviceName: maybe(name), namespace: maybe(name), port: maybe(int(1, 65535)) }, { requiredKeys: [] }).map((o) => PrometheusEndpoint.inCluster(o)),
+          fc.record({ queryUrl: httpUrl, remoteWriteUrl: httpUrl }).map((o) => PrometheusEndpoint.fromUrls(o)),
+        ),
+        uid, isDefault: maybe(fc.boolean()), additionalExemplarTraceIdLabels: maybe(fc.array(mixed(fc.constantFrom('trace_id', 'traceId'), weirdString), { maxLength: 2 })),
+      }, { requiredKeys: ['endpoint'] })),
+      loki: maybe(fc.record({
+        url: httpUrl, uid,
+        traceIdMatcher: maybe(fc.oneof(mixed(fc.constant('trace_id'), weirdString).map((l) => LokiTraceIdMatcher.label(l)), mixed(fc.constant('traceID=(\\w+)'), weirdString).map((r) => LokiTraceIdMatcher.regex(r)))),
+      }, { requiredKeys: ['url'] })),
+      externalDatasourceUids: maybe(fc.array(mixed(fc.constant('elastic'), weirdString), { maxLength: 2 })),
+      name: maybe(name),
+    }, { requiredKeys: [] });
+    property('TracingDatasources', props, (p) => {
+      const app = Testing.app();
+      const extra: K8sObject[] = [];
+      let tempo: any;
+      if (p.tempo) {
+        const tc = tempoChart({
+          namespace: 'tracing', storage: { bucketName: 'tempo-traces', region: 'eu-west-1' }, multitenancy: p.tempo.multitenancy,
+          ...(p.tempo.generator ? { metricsGenerator: { remoteWriteUrl: 'http://prometheus-operated.monitoring.svc.cluster.local:9090/api/v1/write' } } : {}),
+        }, app);
+        extra.push(...(tc.toJson() as K8sObject[]));
+        tempo = { target: tc.tempo, tenant: p.tempo.tenant, uid: p.tempo.uid, streaming: p.tempo.streaming };
+      }
+      let jaeger: any;
+      if (p.jaeger) {
+        const jc = new JaegerChart(app, 'jaeger', { namespace: 'jaeger', storage: JaegerStorage.elasticsearch({ serverUrls: ['http://es.jaeger.svc:9200'] }) });
+        extra.push(...(jc.toJson() as K8sObject[]));
+        jaeger = { target: jc.jaeger, uid: p.jaeger.uid };
+      }
+      const chart = new Chart(app, 'grafana', { namespace: 'monitoring', disableResourceNameHashes: true });
+      new TracingDatasources(chart, 'Datasources', { ...(p as any), tempo, jaeger });
+      return [...extra, ...chart.toJson()] as K8sObject[];
+    }, 20);
+  });
+
 });
 
 // Each failure the property runs found, kept as a regression case with the counterexample fast-check
@@ -247,6 +316,12 @@ describe('property-found regressions', () => {
     expect(judge(() => tempoChart({
       namespace: 'd-5', storage: { bucketName: 'tempo-traces', region: 'ap-southeast-2' }, serviceAccountAnnotations: { "IAadJ8'Ff": 'h>F' },
     }).toJson() as K8sObject[])).toBe('refused');
+  });
+
+  test('seed 670849232: OtelInstrumentation wrote any extraPropagators string into the Instrumentation, which its CRD refuses', () => {
+    const chart = new TracingCollectorChart(Testing.app(), 'collector', { namespace: 'observability', backend: CollectorBackend.external('otlp.example.com:443') });
+    expect(() => new OtelInstrumentation(chart, 'Instrumentation', { collector: chart.collector, extraPropagators: ['b3multi', '\u{10a6d}', 'b3'] as any }))
+      .toThrow(/^\[collector\/Instrumentation\] extraPropagators holds a value that is not an ExtraPropagator \(got "\u{10a6d}"\); use "b3", "b3multi", "jaeger", "xray"/u);
   });
 
   test('Jaeger serviceAccountAnnotations are checked the same way', () => {
