@@ -4,12 +4,26 @@ import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
 /**
- * Validates synthesized Kubernetes objects against the strict upstream schemas
- * in ../shared/schemas (Kubernetes 1.28 standalone-strict, CRDs). A kind with
- * no schema fails: coverage stays explicit.
+ * Validates synthesized Kubernetes objects against strict upstream schemas kept in the repository
+ * (test/fixtures/upstream, provenance in its README): every built-in kind against BOTH Kubernetes
+ * versions we test (1.28, what cdk8s-plus-28 targets, and the newest EKS supports), each derived
+ * in memory by scripts/kubernetes-schemas.js the way kubeconform's standalone-strict schemas are;
+ * custom resources against their CRD schemas. A kind with no schema fails: coverage stays explicit.
  */
-export const SCHEMAS_DIR = path.resolve(__dirname, '..', '..', '..', 'shared', 'schemas');
-const CORE_DIR = path.join(SCHEMAS_DIR, 'kubernetes', 'v1.28.0-standalone-strict');
+export const FIXTURES_DIR = path.resolve(__dirname, '..', 'fixtures', 'upstream');
+const CRDS_DIR = path.join(FIXTURES_DIR, 'crds');
+
+/** Kubernetes versions every built-in object is validated against. */
+export const KUBERNETES_VERSIONS = ['1.28.0', '1.35.0'] as const;
+
+interface KubernetesSchemas {
+  loadDefinitions(version: string): Record<string, unknown>;
+  definitionFor(defs: Record<string, unknown>, apiVersion: string, kind: string): string | undefined;
+  strictSchema(defs: Record<string, unknown>, definition: string): Record<string, unknown>;
+}
+// A plain script (also a command-line tool), so required rather than imported.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const kubernetesSchemas = require('../../scripts/kubernetes-schemas') as KubernetesSchemas;
 
 export interface K8sObject {
   apiVersion: string;
@@ -20,6 +34,7 @@ export interface K8sObject {
 
 let ajv: Ajv | undefined;
 const cache = new Map<string, ValidateFunction>();
+const definitions = new Map<string, Record<string, unknown>>();
 
 function getAjv(): Ajv {
   if (!ajv) {
@@ -36,17 +51,51 @@ function getAjv(): Ajv {
   return ajv;
 }
 
-/** Schema file for an apiVersion/kind, or undefined when we hold none. */
-export function schemaFileFor(apiVersion: string, kind: string): string | undefined {
-  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
-  const lower = kind.toLowerCase();
-  const core = group === '' ? `${lower}-${version}.json` : `${lower}-${group.split('.')[0]}-${version}.json`;
-  const corePath = path.join(CORE_DIR, core);
-  // Core schemas pin apiVersion with an enum; only accept them for built-in groups.
-  if (existsSync(corePath) && !group.includes('.') || existsSync(corePath) && group.endsWith('.k8s.io')) return corePath;
-  const crd = path.join(SCHEMAS_DIR, 'crds', group, `${lower}_${version}.json`);
-  return existsSync(crd) ? crd : undefined;
+function definitionsOf(version: string): Record<string, unknown> {
+  let defs = definitions.get(version);
+  if (!defs) {
+    defs = kubernetesSchemas.loadDefinitions(version);
+    definitions.set(version, defs);
+  }
+  return defs;
 }
+
+/** One schema an object is checked against: a label for messages and how to build it. */
+interface SchemaSource { label: string; key: string; load: () => Record<string, unknown> }
+
+/**
+ * The schemas for an apiVersion/kind: one per Kubernetes version for a built-in kind (a kind a
+ * version does not serve is a problem of that version), or the CRD schema; empty when we hold none.
+ */
+export function schemasFor(apiVersion: string, kind: string): SchemaSource[] {
+  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+  const builtIn = !group.includes('.') || group.endsWith('.k8s.io');
+  if (builtIn) {
+    return KUBERNETES_VERSIONS.map((v) => ({
+      label: `Kubernetes ${v}`,
+      key: `k8s:${v}:${apiVersion}:${kind}`,
+      load: () => {
+        const defs = definitionsOf(v);
+        const def = kubernetesSchemas.definitionFor(defs, apiVersion, kind);
+        if (!def) throw new NotServed(`Kubernetes ${v} does not serve ${apiVersion} ${kind}`);
+        return kubernetesSchemas.strictSchema(defs, def);
+      },
+    }));
+  }
+  const crd = path.join(CRDS_DIR, group, `${kind.toLowerCase()}_${version}.json`);
+  if (!existsSync(crd)) return [];
+  return [{
+    label: path.relative(FIXTURES_DIR, crd),
+    key: crd,
+    load: () => {
+      const schema = JSON.parse(readFileSync(crd, 'utf8'));
+      if (group === 'elasticsearch.k8s.elastic.co') for (const p of Object.values(schema.properties ?? {})) strictify(p);
+      return schema;
+    },
+  }];
+}
+
+class NotServed extends Error {}
 
 // Some CRD files ship without additionalProperties:false (elasticsearch_v1); make them strict like the rest.
 function strictify(node: unknown): void {
@@ -57,31 +106,44 @@ function strictify(node: unknown): void {
   Object.values(obj).forEach(strictify);
 }
 
-function validatorFor(file: string): ValidateFunction {
-  let v = cache.get(file);
+function validatorFor(source: SchemaSource): ValidateFunction {
+  let v = cache.get(source.key);
   if (!v) {
-    const schema = JSON.parse(readFileSync(file, 'utf8'));
-    delete schema.$schema;
-    if (file.includes(`${path.sep}crds${path.sep}elasticsearch.k8s.elastic.co`)) {
-      for (const p of Object.values(schema.properties ?? {})) strictify(p);
-    }
+    const schema = source.load();
+    delete schema.$schema; // ajv does not know http://json-schema.org/schema#
     v = getAjv().compile(schema);
-    cache.set(file, v);
+    cache.set(source.key, v);
   }
   return v;
 }
 
-/** Returns one message per invalid object or unknown kind; empty when all are valid. */
+function errorText(validate: ValidateFunction): string {
+  return (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}${e.params && 'additionalProperty' in e.params ? ` [${e.params.additionalProperty}]` : ''}`).join('; ');
+}
+
+/**
+ * Returns one message per invalid object or unknown kind; empty when all are valid. A built-in
+ * object invalid on several versions with the same errors gets one message naming them all.
+ */
 export function manifestProblems(objects: K8sObject[]): string[] {
   const problems: string[] = [];
   for (const obj of objects) {
     const id = `${obj.kind}/${obj.metadata?.name ?? '?'}`;
-    const file = schemaFileFor(obj.apiVersion, obj.kind);
-    if (!file) { problems.push(`${id}: no schema for ${obj.apiVersion} ${obj.kind} in ${SCHEMAS_DIR}`); continue; }
-    const validate = validatorFor(file);
-    if (!validate(obj)) {
-      problems.push(`${id}: ${(validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}${e.params && 'additionalProperty' in e.params ? ` [${e.params.additionalProperty}]` : ''}`).join('; ')}`);
+    const sources = schemasFor(obj.apiVersion, obj.kind);
+    if (sources.length === 0) { problems.push(`${id}: no schema for ${obj.apiVersion} ${obj.kind} in ${FIXTURES_DIR}`); continue; }
+    const byText = new Map<string, string[]>();
+    for (const source of sources) {
+      let text: string | undefined;
+      try {
+        const validate = validatorFor(source);
+        if (!validate(obj)) text = errorText(validate);
+      } catch (error) {
+        if (!(error instanceof NotServed)) throw error;
+        text = error.message;
+      }
+      if (text !== undefined) byText.set(text, [...(byText.get(text) ?? []), source.label]);
     }
+    for (const [text, labels] of byText) problems.push(`${id} (${labels.join(', ')}): ${text}`);
   }
   return problems;
 }

@@ -1,10 +1,10 @@
 import { readFileSync } from 'fs';
 import * as path from 'path';
-import { SCHEMAS_DIR } from './schema';
+import { FIXTURES_DIR } from './schema';
 
 /**
  * Checks every key of a rendered tempo.yaml against the Tempo 3.0.3 key list in
- * ../shared/reference. Keys of kind "value" may hold free-form maps or lists
+ * test/fixtures/upstream (provenance in its README). Keys of kind "value" may hold free-form maps or lists
  * (receivers, remote_write, external_labels), so we do not descend into them.
  *
  * Override blocks (`overrides.defaults` and every tenant block) are checked against
@@ -16,8 +16,8 @@ import { SCHEMAS_DIR } from './schema';
  */
 interface KeyEntry { path: string; kind: 'block' | 'value' }
 
-const KEYS_FILE = path.join(SCHEMAS_DIR, '..', 'reference', 'tempo-3.0.3-config-keys.json');
-export const OVERRIDE_DEFAULTS_FILE = path.resolve(__dirname, '..', 'fixtures', 'upstream', 'tempo-3.0.3-override-defaults.json');
+const KEYS_FILE = path.join(FIXTURES_DIR, 'tempo-3.0.3-config-keys.json');
+export const OVERRIDE_DEFAULTS_FILE = path.join(FIXTURES_DIR, 'tempo-3.0.3-override-defaults.json');
 const OVERRIDES_ROOT = 'overrides.defaults';
 let known: Map<string, KeyEntry['kind']> | undefined;
 let overrideLeaves: Map<string, unknown> | undefined;

@@ -9,11 +9,11 @@ import {
 } from '../../../lib/k8s/collector';
 import { componentsOf, renderSamplingStrategies } from '../../../lib/render';
 import { restrictedViolations } from '../../helpers/pod-security';
-import { expectValidManifests, K8sObject, SCHEMAS_DIR } from '../../helpers/schema';
+import { expectValidManifests, FIXTURES_DIR, K8sObject } from '../../helpers/schema';
 import { findObject, synthChart } from '../../helpers/synth';
 
 const storage = { bucketName: 'traces-bucket', region: 'eu-west-1' };
-const COMPONENTS = JSON.parse(readFileSync(path.join(SCHEMAS_DIR, '..', 'reference', 'otelcol-components.json'), 'utf8'));
+const COMPONENTS = JSON.parse(readFileSync(path.join(FIXTURES_DIR, 'otelcol-components.json'), 'utf8'));
 /** The release of the real collector the suite builds and runs (test/upstream/otelcol): the one we must ship. */
 const TESTED_OTELCOL = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'upstream', 'otelcol', 'program.json'), 'utf8')).version;
 
