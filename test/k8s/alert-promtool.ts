@@ -4,16 +4,16 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { upstreamProgram } = require('../upstream/build') as { upstreamProgram: (name: string) => string };
+
 /**
- * Runs Debian's promtool (package `prometheus`). A missing promtool is a test
- * failure, never a skip: CI installs it (`apt-get install -y prometheus`).
+ * Runs promtool from Prometheus 3, built from its Go module by the upstream harness
+ * (test/upstream/promtool/). It is built on first use; a build failure fails the test, never skips it.
  */
 export function promtool(args: string[], cwd: string): { code: number; output: string } {
-  const result = spawnSync('promtool', args, { cwd, encoding: 'utf8', timeout: 30_000 });
-  if (result.error) {
-    throw new Error(`promtool could not run (${(result.error as NodeJS.ErrnoException).code ?? result.error.message}); `
-      + 'install it with `apt-get update && apt-get install -y prometheus` (Debian 12 ships promtool 2.42)');
-  }
+  const result = spawnSync(upstreamProgram('promtool'), args, { cwd, encoding: 'utf8', timeout: 30_000 });
+  if (result.error) throw new Error(`promtool could not run: ${result.error.message}`);
   return { code: result.status ?? -1, output: `${result.stdout}${result.stderr}` };
 }
 

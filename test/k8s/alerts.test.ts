@@ -1,4 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
 import * as path from 'path';
 import {
   CollectorBackend, ExternalMetricsSource, MB, TempoDeploymentMode, TempoKafka, Jaeger, JaegerChart, JaegerIndexRotation, JaegerStorage, SpanMetrics, Tempo, TempoChart,
@@ -7,7 +9,7 @@ import {
 import { COLLECTOR_METRICS, promMatchersProblem } from '../../lib/render/alert-rules';
 import { K8sObject } from '../helpers/schema';
 import { findObject, synthChart } from '../helpers/synth';
-import { checkRules, expandTemplate, runPromtoolTest } from './alert-promtool';
+import { checkRules, expandTemplate, promtool, runPromtoolTest } from './alert-promtool';
 import { expectValidObjects } from './grafana-test-helpers';
 
 const FIXTURES = path.resolve(__dirname, '..', 'fixtures', 'promtool');
@@ -178,6 +180,24 @@ describe('TracingAlerts', () => {
     const result = checkRules(spec);
     expect(result.code).not.toBe(0);
     expect(result.output).toMatch(/parse error/);
+  });
+
+  test('promtool is Prometheus 3: range selectors are left-open (Prometheus 2 counts 6 samples here)', () => {
+    // The fixtures' windows must hold under what clusters run now; this pins the semantics they see.
+    const dir = mkdtempSync(path.join(tmpdir(), 'promtool-'));
+    try {
+      writeFileSync(path.join(dir, 'test.yaml'), [
+        'rule_files: []', 'evaluation_interval: 1m', 'tests:', '  - interval: 1m', '    input_series:',
+        "      - series: 'x'", "        values: '1 2 3 4 5 6'", '    promql_expr_test:',
+        '      - expr: count_over_time(x[5m])', '        eval_time: 5m', '        exp_samples:',
+        "          - labels: '{}'", '            value: 5', '',
+      ].join('\n'));
+      const result = promtool(['test', 'rules', 'test.yaml'], dir);
+      expect(result.output).toContain('SUCCESS');
+      expect(result.code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('promtool test rules: every pipeline alert fires on bad input and stays quiet on healthy input', () => {
